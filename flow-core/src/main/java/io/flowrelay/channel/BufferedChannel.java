@@ -1,0 +1,776 @@
+package io.flowrelay.channel;
+
+import io.flowrelay.internal.StateWord;
+import io.flowrelay.internal.Waiter;
+import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The one channel implementation: bounded (a JCTools MPMC array queue), unbounded (a lock-free
+ * linked queue) or rendezvous (no buffer: items stay with their waiting senders).
+ *
+ * @param <T> the item type
+ */
+final class BufferedChannel<T> implements Channel<T> {
+
+    /*
+     * Implementation notes
+     *
+     * Where items live, oldest first for each producer:
+     *   buffer     — the bounded or unbounded queue (null for rendezvous). Any producer offers,
+     *                any consumer polls (MPMC).
+     *   overflow   — items from the upstream subscription that did not fit (only possible when
+     *                imperative sends share the channel, or for rendezvous). They were requested,
+     *                so they are accepted; their count is bounded by the upstream window.
+     *   senders    — waiting senders (Waiter: a parked thread or a pending sendAsync), FIFO. For a
+     *                bounded channel only the sender drain (senderWip) removes from it and moves
+     *                their items into the buffer in order; for rendezvous, consumers poll waiters
+     *                and take items straight from them (CAS WAITING -> DONE).
+     * Consumers: receivers (parked receive() calls, Waiter queue) and subscriptions (one
+     * DeliveryLoop each, in the copy-on-write `subscribers` array).
+     *
+     * Who writes what:
+     *   state      — CLOSED | FAILED bits, set once by close()/fail() (StateWord).
+     *   error      — CAS null -> t by fail(), before the state CAS.
+     *   subscribers— CAS of a new array by subscribe() and by a finished subscription.
+     *   upstream   — CAS null -> s by onSubscribe, swapped to UPSTREAM_DONE by a terminal event.
+     *   outstanding— upstream demand not yet delivered: CAS by the consumer that replenishes,
+     *                decremented by onNext.
+     *
+     * No lost wake-up, three Dekker pairs (each side: write, full fence, read):
+     *   producer: publish item, fence, read receivers / subscription wip   (published())
+     *   receiver: enqueue Waiter (CAS), read hasItem() / state; subscription: wip -> 0, hasMore()
+     *   consumer: take item, fence, read senders                          (consumed())
+     *   sender:   enqueue Waiter (CAS), run the sender drain itself          (enqueueSender())
+     *   closer:   set CLOSED (CAS), fail waiting senders, wake every consumer
+     *   sender:   enqueue Waiter, fence, read CLOSED (the sender drain fails it)
+     *
+     * A send that races with close() either reports CLOSED or is enqueued; an enqueued item is
+     * delivered to any consumer still active and otherwise stays available to poll()/receive()
+     * (isTerminated() stays false while it is there). Waiting senders fail with
+     * ChannelClosedException on close; upstream items already accepted are still delivered.
+     */
+
+    static final int CLOSED = 1;
+    static final int FAILED = 2;
+
+    @SuppressWarnings("rawtypes")
+    private static final ChannelSubscription[] EMPTY = new ChannelSubscription[0];
+    private static final Flow.Subscription UPSTREAM_DONE = new Flow.Subscription() {
+        @Override
+        public void request(long n) {
+        }
+
+        @Override
+        public void cancel() {
+        }
+    };
+    private static final CompletionStage<Void> SENT = CompletableFuture.completedStage(null);
+
+    private final Queue<T> buffer;
+    private final int capacity;
+    private final Overflow overflow;
+    private final Consumer<? super T> onDrop;
+    final Executor executor;
+    final int batch;
+    private final long window;
+    private final long limit;
+
+    private final ConcurrentLinkedQueue<Waiter> senders = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Waiter> receivers = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<T> overflowed = new ConcurrentLinkedQueue<>();
+
+    @SuppressWarnings("unchecked")
+    private volatile ChannelSubscription<T>[] subscribers = EMPTY;
+    private volatile int state;
+    private volatile Throwable error;
+    private volatile int senderWip;
+    private volatile int overflowCount;
+    private volatile Flow.Subscription upstream;
+    private volatile long outstanding;
+    private volatile long credit;
+    private volatile int handles;
+
+    BufferedChannel(int capacity, Overflow overflow, Consumer<? super T> onDrop, Executor executor, int batch, int prefetch) {
+        this.overflow = overflow;
+        this.onDrop = onDrop;
+        this.executor = executor;
+        this.batch = batch;
+        if (capacity == 0) {
+            this.buffer = null;
+            this.capacity = 0;
+            this.window = 1;
+        } else if (capacity == Integer.MAX_VALUE) {
+            this.buffer = new ConcurrentLinkedQueue<>();
+            this.capacity = Integer.MAX_VALUE;
+            this.window = prefetch;
+        } else {
+            MpmcAtomicArrayQueue<T> q = new MpmcAtomicArrayQueue<>(Math.max(2, capacity));
+            this.buffer = q;
+            this.capacity = q.capacity();
+            this.window = this.capacity;
+        }
+        this.limit = window - (window >> 2);
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    @Override
+    public SendResult trySend(T item) {
+        Objects.requireNonNull(item, "item"); // RS 2.13
+        return offer(item);
+    }
+
+    @Override
+    public void send(T item) throws InterruptedException {
+        Objects.requireNonNull(item, "item");
+        SendResult r = offer(item);
+        for (int i = 0; r == SendResult.FULL && i < Waiter.SPINS; i++) {
+            Thread.onSpinWait();
+            r = offer(item);
+        }
+        if (r == SendResult.OK) {
+            return;
+        }
+        if (r == SendResult.CLOSED) {
+            throw closedException();
+        }
+        if (overflow == Overflow.FAIL) {
+            throw fullException();
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        Waiter w = Waiter.sender(item);
+        enqueueSender(w);
+        for (;;) {
+            int s = w.await(0L);
+            if (s == Waiter.WAITING && w.casState(Waiter.WAITING, Waiter.CANCELLED)) {
+                Thread.interrupted();
+                throw new InterruptedException();
+            }
+            s = w.awaitSettled();
+            if (s == Waiter.DONE) {
+                return; // sent; an interrupt that came meanwhile stays set
+            }
+            if (s == Waiter.FAILED) {
+                throw closedException();
+            }
+            // WAITING again (a transfer attempt found the buffer full): wait on
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> sendAsync(T item) {
+        Objects.requireNonNull(item, "item");
+        SendResult r = offer(item);
+        if (r == SendResult.OK) {
+            return SENT;
+        }
+        if (r == SendResult.CLOSED) {
+            return CompletableFuture.failedStage(closedException());
+        }
+        if (overflow == Overflow.FAIL) {
+            return CompletableFuture.failedStage(fullException());
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        enqueueSender(Waiter.asyncSender(item, f));
+        return f.minimalCompletionStage();
+    }
+
+    /** Tries to enqueue without waiting, applying the overflow policy. */
+    private SendResult offer(T item) {
+        if ((state & CLOSED) != 0) {
+            return SendResult.CLOSED;
+        }
+        Queue<T> q = buffer;
+        if (q == null) {
+            return handOff(item) ? SendResult.OK : SendResult.FULL;
+        }
+        // waiting senders go first: a later send must not overtake an earlier pending one
+        if (senders.isEmpty() && q.offer(item)) {
+            published();
+            return SendResult.OK;
+        }
+        switch (overflow) {
+            case DROP_NEWEST:
+                onDrop.accept(item);
+                return SendResult.OK;
+            case DROP_OLDEST:
+                for (;;) {
+                    T old = q.poll();
+                    if (old != null) {
+                        onDrop.accept(old);
+                    }
+                    if (q.offer(item)) {
+                        published();
+                        return SendResult.OK;
+                    }
+                }
+            default:
+                return SendResult.FULL;
+        }
+    }
+
+    /** Rendezvous: gives the item straight to a parked receiver, if there is one. */
+    private boolean handOff(T item) {
+        Waiter w;
+        while ((w = receivers.poll()) != null) {
+            w.item(item);
+            if (w.casState(Waiter.WAITING, Waiter.SIGNALLED)) {
+                w.resume(null);
+                return true;
+            }
+            w.item(null);
+        }
+        return false;
+    }
+
+    /** After an item became available: wake one parked receiver and one idle subscriber with demand. */
+    private void published() {
+        VarHandle.fullFence();
+        if (!receivers.isEmpty()) {
+            signalReceiver();
+        }
+        for (ChannelSubscription<T> s : subscribers) {
+            if (s.wakeIfIdle()) {
+                break;
+            }
+        }
+    }
+
+    private void signalReceiver() {
+        Waiter w;
+        while ((w = receivers.poll()) != null) {
+            if (w.casState(Waiter.WAITING, Waiter.SIGNALLED)) {
+                w.resume(null);
+                return;
+            }
+        }
+    }
+
+    private void enqueueSender(Waiter w) {
+        senders.offer(w);
+        if (buffer == null) {
+            published();
+            if ((state & CLOSED) != 0) {
+                drainSenders();
+            }
+        } else {
+            drainSenders();
+        }
+    }
+
+    /**
+     * The sender drain, serialised by senderWip: moves waiting senders' items into the buffer
+     * in FIFO order while it has room, or fails them once the channel is closed.
+     */
+    private void drainSenders() {
+        if ((int) SENDER_WIP.getAndAdd(this, 1) != 0) {
+            return;
+        }
+        int missed = 1;
+        for (;;) {
+            if ((state & CLOSED) != 0) {
+                failSenders();
+            } else if (buffer != null && transferSenders()) {
+                published();
+            }
+            missed = (int) SENDER_WIP.getAndAdd(this, -missed) - missed;
+            if (missed == 0) {
+                return;
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private boolean transferSenders() {
+        boolean moved = false;
+        Waiter w;
+        while ((w = senders.peek()) != null) {
+            if (!w.casState(Waiter.WAITING, Waiter.CLAIMED)) {
+                senders.poll(); // the owner gave up (interrupt)
+                continue;
+            }
+            if (!buffer.offer((T) w.item())) {
+                w.setState(Waiter.WAITING);
+                break;
+            }
+            senders.poll();
+            w.item(null);
+            w.setState(Waiter.DONE);
+            w.resume(null);
+            moved = true;
+        }
+        return moved;
+    }
+
+    private void failSenders() {
+        boolean any = false;
+        Waiter w;
+        while ((w = senders.poll()) != null) {
+            if (w.casState(Waiter.WAITING, Waiter.FAILED)) {
+                w.item(null);
+                w.resume(w.isAsync() ? closedException() : null);
+                any = true;
+            }
+        }
+        if (any) {
+            wakeConsumers(); // they may have seen senders non-empty and gone idle
+        }
+    }
+
+    // ------------------------------------------------------------------ receiving
+
+    /** The next item for any consumer, or null. Does not do the after-take bookkeeping ({@link #consumed}). */
+    @SuppressWarnings("unchecked")
+    T pollItem() {
+        Queue<T> q = buffer;
+        if (q != null) {
+            T v = q.poll();
+            if (v != null) {
+                return v;
+            }
+            if (overflowCount != 0 && (v = pollOverflow()) != null) {
+                return v;
+            }
+            if (!senders.isEmpty()) {
+                drainSenders();
+                return q.poll();
+            }
+            return null;
+        }
+        T v = overflowCount != 0 ? pollOverflow() : null;
+        if (v != null) {
+            return v;
+        }
+        Waiter w;
+        while ((w = senders.poll()) != null) {
+            Object item = w.item();
+            if (w.casState(Waiter.WAITING, Waiter.DONE)) {
+                w.item(null);
+                w.resume(null);
+                return (T) item;
+            }
+        }
+        return null;
+    }
+
+    private T pollOverflow() {
+        T v = overflowed.poll();
+        if (v != null) {
+            OVERFLOW_COUNT.getAndAdd(this, -1);
+        }
+        return v;
+    }
+
+    /** {@code true} if an item may be available (non-consuming). */
+    boolean hasItem() {
+        Queue<T> q = buffer;
+        return (q != null && !q.isEmpty()) || overflowCount != 0 || !senders.isEmpty();
+    }
+
+    /** Closed, and nothing left to take. Reads the state before the queues. */
+    boolean isExhausted() {
+        return (state & CLOSED) != 0 && !hasItem();
+    }
+
+    /** Bookkeeping after consumers took {@code n} items: let waiting senders in, replenish upstream. */
+    void consumed(long n) {
+        VarHandle.fullFence();
+        if (!senders.isEmpty()) {
+            drainSenders();
+        }
+        if (upstream != null) {
+            replenish(n);
+        }
+    }
+
+    private T take() {
+        T v = pollItem();
+        if (v != null) {
+            consumed(1);
+        }
+        return v;
+    }
+
+    @Override
+    public T poll() {
+        return take();
+    }
+
+    @Override
+    public T receive() throws InterruptedException {
+        return receive0(0L);
+    }
+
+    @Override
+    public T receive(long timeout, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(unit, "unit");
+        return receive0(Waiter.deadline(timeout, unit));
+    }
+
+    @SuppressWarnings("unchecked")
+    private T receive0(long deadline) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        for (int i = 0; ; i++) {
+            T v = take();
+            if (v != null) {
+                return v;
+            }
+            if (isExhausted()) {
+                throw closedException();
+            }
+            if (i == Waiter.SPINS) {
+                break;
+            }
+            Thread.onSpinWait();
+        }
+        for (;;) {
+            Waiter w = Waiter.receiver();
+            receivers.offer(w);
+            if (!hasItem() && (state & CLOSED) == 0) {
+                w.await(deadline);
+            }
+            boolean signalled = !w.casState(Waiter.WAITING, Waiter.LEFT);
+            if (signalled && w.item() != null) {
+                T handed = (T) w.item(); // rendezvous hand-off: the sender already counts it as taken
+                w.item(null);
+                return handed;
+            }
+            T v = take();
+            if (signalled && hasItem()) {
+                signalReceiver(); // we used a wake-up: pass it on if there is more to take
+            }
+            if (v != null) {
+                return v;
+            }
+            if (isExhausted()) {
+                throw closedException();
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            if (deadline != 0L && deadline - System.nanoTime() <= 0L) {
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public Iterator<T> iterator() {
+        return new Iterator<>() {
+            private T next;
+
+            @Override
+            public boolean hasNext() {
+                if (next != null) {
+                    return true;
+                }
+                try {
+                    next = receive();
+                    return true;
+                } catch (ChannelClosedException ex) {
+                    if (ex.getCause() != null) {
+                        throw ex;
+                    }
+                    return false;
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new ChannelClosedException("interrupted while waiting for the next item", ex);
+                }
+            }
+
+            @Override
+            public T next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                T v = next;
+                next = null;
+                return v;
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ Flow.Publisher
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super T> subscriber) {
+        Objects.requireNonNull(subscriber, "subscriber"); // RS 1.9
+        ChannelSubscription<T> s = new ChannelSubscription<>(this, subscriber);
+        add(s);
+        s.start();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void add(ChannelSubscription<T> s) {
+        for (;;) {
+            ChannelSubscription<T>[] a = subscribers;
+            ChannelSubscription<T>[] b = java.util.Arrays.copyOf(a, a.length + 1);
+            b[a.length] = s;
+            if (SUBSCRIBERS.compareAndSet(this, a, b)) {
+                return;
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    void remove(ChannelSubscription<T> s) {
+        for (;;) {
+            ChannelSubscription<T>[] a = subscribers;
+            int i = -1;
+            for (int j = 0; j < a.length; j++) {
+                if (a[j] == s) {
+                    i = j;
+                    break;
+                }
+            }
+            if (i < 0) {
+                return;
+            }
+            ChannelSubscription<T>[] b;
+            if (a.length == 1) {
+                b = EMPTY;
+            } else {
+                b = new ChannelSubscription[a.length - 1];
+                System.arraycopy(a, 0, b, 0, i);
+                System.arraycopy(a, i + 1, b, i, a.length - i - 1);
+            }
+            if (SUBSCRIBERS.compareAndSet(this, a, b)) {
+                return;
+            }
+        }
+    }
+
+    private void wakeConsumers() {
+        Waiter w;
+        while ((w = receivers.poll()) != null) {
+            if (w.casState(Waiter.WAITING, Waiter.SIGNALLED)) {
+                w.resume(null);
+            }
+        }
+        for (ChannelSubscription<T> s : subscribers) {
+            s.schedule();
+        }
+    }
+
+    // ------------------------------------------------------------------ Flow.Subscriber
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+        Objects.requireNonNull(s, "subscription"); // RS 2.13
+        if (!UPSTREAM.compareAndSet(this, null, s)) {
+            s.cancel(); // RS 2.5: one upstream at a time (or closed already)
+            return;
+        }
+        if (capacity != Integer.MAX_VALUE) {
+            OUTSTANDING.getAndAdd(this, window);
+        }
+        s.request(window);
+    }
+
+    @Override
+    public void onNext(T item) {
+        Objects.requireNonNull(item, "item"); // RS 2.13
+        if (capacity != Integer.MAX_VALUE) {
+            OUTSTANDING.getAndAdd(this, -1L);
+        }
+        if (overflowCount == 0) {
+            SendResult r = offer(item);
+            if (r == SendResult.OK) {
+                return;
+            }
+            if (r == SendResult.CLOSED) {
+                if (onDrop != null) {
+                    onDrop.accept(item); // RS 2.8: after cancel items may still come; never lost silently
+                }
+                return;
+            }
+        }
+        // requested from upstream, so accepted even when the buffer is full
+        overflowed.offer(item);
+        OVERFLOW_COUNT.getAndAdd(this, 1);
+        published();
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+        Objects.requireNonNull(throwable, "throwable"); // RS 2.13
+        UPSTREAM.setVolatile(this, UPSTREAM_DONE);
+        fail(throwable);
+    }
+
+    @Override
+    public void onComplete() {
+        UPSTREAM.setVolatile(this, UPSTREAM_DONE);
+        close();
+    }
+
+    /** Asks upstream for as many items as the channel has room for, in batches (75 % of the window). */
+    private void replenish(long n) {
+        Flow.Subscription up = upstream;
+        if (up == null || up == UPSTREAM_DONE) {
+            return;
+        }
+        if (capacity == Integer.MAX_VALUE) {
+            long c = (long) CREDIT.getAndAdd(this, n) + n;
+            if (c >= limit) {
+                long take = (long) CREDIT.getAndSet(this, 0L);
+                if (take > 0L) {
+                    up.request(take);
+                }
+            }
+            return;
+        }
+        for (;;) {
+            long out = outstanding;
+            long used = (buffer != null ? buffer.size() : 0) + overflowCount;
+            long want = window - used - out;
+            if (want <= 0L || (want < limit && out + used != 0L)) {
+                return;
+            }
+            if (OUTSTANDING.compareAndSet(this, out, out + want)) {
+                up.request(want);
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    @Override
+    public void close() {
+        terminate(null);
+    }
+
+    @Override
+    public boolean fail(Throwable error) {
+        Objects.requireNonNull(error, "error");
+        return terminate(error);
+    }
+
+    private boolean terminate(Throwable t) {
+        if (t != null && !ERROR.compareAndSet(this, null, t)) {
+            return false;
+        }
+        if (!StateWord.setUnless(STATE, this, t == null ? CLOSED : CLOSED | FAILED, CLOSED)) {
+            return false;
+        }
+        Flow.Subscription up = (Flow.Subscription) UPSTREAM.getAndSet(this, UPSTREAM_DONE);
+        if (up != null && up != UPSTREAM_DONE) {
+            up.cancel();
+        }
+        drainSenders();
+        wakeConsumers();
+        return true;
+    }
+
+    @Override
+    public Sender<T> producer() {
+        HANDLES.getAndAdd(this, 1);
+        return new ProducerHandle<>(this);
+    }
+
+    void releaseHandle() {
+        if ((int) HANDLES.getAndAdd(this, -1) == 1) {
+            close();
+        }
+    }
+
+    private ChannelClosedException closedException() {
+        Throwable e = error();
+        return new ChannelClosedException(e != null ? "channel failed: " + e : "channel closed", e);
+    }
+
+    private ChannelFullException fullException() {
+        return new ChannelFullException("channel full (capacity " + capacity + ", overflow FAIL)");
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    @Override
+    public boolean isClosed() {
+        return (state & CLOSED) != 0;
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return isExhausted();
+    }
+
+    @Override
+    public Throwable error() {
+        return (state & FAILED) != 0 ? error : null;
+    }
+
+    @Override
+    public int size() {
+        Queue<T> q = buffer;
+        return q == null ? 0 : q.size();
+    }
+
+    @Override
+    public int capacity() {
+        return capacity;
+    }
+
+    @Override
+    public Overflow overflow() {
+        return overflow;
+    }
+
+    @Override
+    public int subscriberCount() {
+        return subscribers.length;
+    }
+
+    @Override
+    public String toString() {
+        String kind = capacity == 0 ? "rendezvous" : capacity == Integer.MAX_VALUE ? "unbounded" : "bounded(" + capacity + ")";
+        return "Channel[" + kind + ", " + overflow + ", size=" + size() + ", subscribers=" + subscribers.length
+                + ((state & FAILED) != 0 ? ", failed" : (state & CLOSED) != 0 ? ", closed" : "") + "]";
+    }
+
+    private static final VarHandle STATE;
+    private static final VarHandle ERROR;
+    private static final VarHandle SUBSCRIBERS;
+    private static final VarHandle SENDER_WIP;
+    private static final VarHandle OVERFLOW_COUNT;
+    private static final VarHandle UPSTREAM;
+    private static final VarHandle OUTSTANDING;
+    private static final VarHandle CREDIT;
+    private static final VarHandle HANDLES;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(BufferedChannel.class, "state", int.class);
+            ERROR = l.findVarHandle(BufferedChannel.class, "error", Throwable.class);
+            SUBSCRIBERS = l.findVarHandle(BufferedChannel.class, "subscribers", ChannelSubscription[].class);
+            SENDER_WIP = l.findVarHandle(BufferedChannel.class, "senderWip", int.class);
+            OVERFLOW_COUNT = l.findVarHandle(BufferedChannel.class, "overflowCount", int.class);
+            UPSTREAM = l.findVarHandle(BufferedChannel.class, "upstream", Flow.Subscription.class);
+            OUTSTANDING = l.findVarHandle(BufferedChannel.class, "outstanding", long.class);
+            CREDIT = l.findVarHandle(BufferedChannel.class, "credit", long.class);
+            HANDLES = l.findVarHandle(BufferedChannel.class, "handles", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

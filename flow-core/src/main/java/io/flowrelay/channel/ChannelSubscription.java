@@ -1,0 +1,51 @@
+package io.flowrelay.channel;
+
+import io.flowrelay.internal.DeliveryLoop;
+
+import java.util.concurrent.Flow;
+
+/**
+ * One subscriber of a channel: the kernel's delivery loop, fed by the channel's shared queues, so
+ * that subscribers compete for items.
+ *
+ * @param <T> the item type
+ */
+final class ChannelSubscription<T> extends DeliveryLoop<T> {
+
+    private final BufferedChannel<T> channel;
+
+    ChannelSubscription(BufferedChannel<T> channel, Flow.Subscriber<? super T> subscriber) {
+        super(subscriber, channel.executor, channel.batch);
+        this.channel = channel;
+    }
+
+    @Override
+    protected T pollNext() {
+        return channel.pollItem();
+    }
+
+    @Override
+    protected boolean hasMore() {
+        return channel.hasItem();
+    }
+
+    @Override
+    protected boolean isExhausted() {
+        return channel.isExhausted();
+    }
+
+    @Override
+    protected Throwable terminalError() {
+        return channel.error();
+    }
+
+    @Override
+    protected void onDelivered(long n) {
+        channel.consumed(n);
+    }
+
+    @Override
+    protected void onFinished() {
+        channel.remove(this);
+    }
+}

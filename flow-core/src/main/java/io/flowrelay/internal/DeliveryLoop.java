@@ -1,0 +1,311 @@
+package io.flowrelay.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The one drain loop: a {@link Flow.Subscription} that delivers items from a source to one
+ * subscriber on an {@link Executor}, up to the subscriber's demand, serially, and exactly one
+ * terminal signal. Every publisher in FlowRelay hands its subscribers one of these; a source only
+ * says where items come from ({@link #pollNext()}), whether more may come ({@link #isExhausted()})
+ * and how it ended ({@link #terminalError()}).
+ *
+ * <p>What it guarantees:
+ * <ul>
+ *   <li>{@code onSubscribe} is the first signal, delivered from the loop like every other one, so
+ *       that no two signals ever overlap (RS 1.3, 1.9);</li>
+ *   <li>at most {@code requested} {@code onNext} calls (RS 1.1), a terminal signal exactly once
+ *       and nothing after it (RS 1.7), also without demand (RS 1.4, 1.5);</li>
+ *   <li>{@code request} and {@code cancel} never run the loop on the caller's stack, so there is
+ *       no recursion between {@code request} and {@code onNext} (RS 3.3);</li>
+ *   <li>{@code request(n <= 0)} cancels and signals {@code IllegalArgumentException} (RS 3.9);
+ *       demand adds up to {@link Long#MAX_VALUE} (RS 3.17);</li>
+ *   <li>after a terminal signal or cancellation, the subscriber reference is dropped (RS 3.13);</li>
+ *   <li>a turn delivers at most {@code batch} items, then yields the executor thread.</li>
+ * </ul>
+ *
+ * <p>A producer that has made an item available calls {@link #wakeIfIdle()}; the loop is only
+ * submitted to the executor when {@code wip} moves from 0 to 1, never once per item.
+ *
+ * @param <T> the item type
+ */
+public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
+
+    /*
+     * Implementation notes
+     *
+     * wip        — any thread increments it (request, cancel, wakeIfIdle, start); the thread that
+     *              moves it 0 -> 1 submits run() to the executor; only run() decrements it. While
+     *              wip != 0 exactly one run() is scheduled or running: it alone touches downstream.
+     * requested  — request() adds (CAS, capped), run() subtracts what it delivered (CAS, floored),
+     *              cancel() swaps in Demand.CANCELLED. Never changes again once CANCELLED.
+     * badRequest — written by request(n <= 0) before it cancels; read by run() after it sees
+     *              CANCELLED (the getAndSet of cancel orders the two).
+     * phase      — only run() reads and writes it (and rejected(), which owns wip when it runs).
+     * downstream — set in the constructor, nulled by run() when it finishes (RS 3.13).
+     *
+     * No lost wake-up: a producer publishes an item, issues a full fence, then reads wip
+     * (wakeIfIdle); run(), when it leaves, takes wip to 0 with a full-fence getAndAdd and then
+     * re-reads the source (hasMore). One of the two sees the other.
+     */
+
+    private static final int NEW = 0;
+    private static final int SUBSCRIBED = 1;
+    private static final int FINISHED = 2;
+
+    private final Executor executor;
+    private final int batch;
+    private Flow.Subscriber<? super T> downstream;
+    private int phase;
+    private Throwable badRequest;
+
+    private volatile long requested;
+    private volatile int wip;
+
+    /**
+     * @param downstream the subscriber to deliver to
+     * @param executor   where the loop runs
+     * @param batch      items a turn may deliver before it yields the thread (at least 1)
+     */
+    protected DeliveryLoop(Flow.Subscriber<? super T> downstream, Executor executor, int batch) {
+        this.downstream = Objects.requireNonNull(downstream, "subscriber"); // RS 1.9
+        this.executor = Objects.requireNonNull(executor, "executor");
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be positive, got " + batch);
+        }
+        this.batch = batch;
+    }
+
+    // ---------------------------------------------------------------- hooks for the source
+
+    /** The next item for this subscriber, or {@code null} if none is available now. */
+    protected abstract T pollNext();
+
+    /** {@code true} if an item may be available; a cheap, non-consuming check. */
+    protected abstract boolean hasMore();
+
+    /**
+     * {@code true} once the source has ended and nothing is left for this subscriber: the loop
+     * then delivers the terminal signal. Read the end flag before checking emptiness.
+     */
+    protected abstract boolean isExhausted();
+
+    /** The error to end with, or {@code null} to complete normally; read after {@link #isExhausted()}. */
+    protected abstract Throwable terminalError();
+
+    /** Called by the loop after each batch of {@code n > 0} delivered items (replenish, wake senders). */
+    protected void onDelivered(long n) {
+    }
+
+    /** Called once, from the loop, after the terminal signal or the cancellation took effect. */
+    protected void onFinished() {
+    }
+
+    // ---------------------------------------------------------------- Flow.Subscription
+
+    /** Starts delivery: the loop's first act is {@code onSubscribe}. Call once. */
+    public final void start() {
+        schedule();
+    }
+
+    @Override
+    public final void request(long n) {
+        if (n <= 0L) {
+            badRequest = Demand.badRequest(n); // RS 3.9
+            cancel();
+            return;
+        }
+        if (Demand.add(REQUESTED, this, n) != Demand.CANCELLED) {
+            schedule();
+        }
+    }
+
+    @Override
+    public final void cancel() {
+        if (Demand.cancel(REQUESTED, this)) { // RS 3.5, 3.7: idempotent
+            schedule();
+        }
+    }
+
+    /** {@code true} once cancelled, by the subscriber or by a failure in delivery. */
+    public final boolean isCancelled() {
+        return requested == Demand.CANCELLED;
+    }
+
+    /** Outstanding demand (for diagnostics and routing decisions). */
+    public final long requested() {
+        return requested;
+    }
+
+    /**
+     * Called by a producer after it made an item available (and issued a full fence): starts
+     * the loop if it is idle and this subscriber has demand.
+     *
+     * @return {@code true} if this call started the loop
+     */
+    public final boolean wakeIfIdle() {
+        if (wip == 0 && requested > 0L && (int) WIP.getAndAdd(this, 1) == 0) {
+            submit();
+            return true;
+        }
+        return false;
+    }
+
+    /** Makes the loop run again (a terminal signal, new items, new demand). */
+    public final void schedule() {
+        if ((int) WIP.getAndAdd(this, 1) == 0) {
+            submit();
+        }
+    }
+
+    private void submit() {
+        try {
+            executor.execute(this);
+        } catch (RejectedExecutionException ex) {
+            rejected(ex);
+        }
+    }
+
+    /** The executor refused the loop: this thread owns wip, so it may signal the subscriber. */
+    private void rejected(RejectedExecutionException ex) {
+        Demand.cancel(REQUESTED, this);
+        Flow.Subscriber<? super T> a = downstream;
+        if (phase == FINISHED || a == null) {
+            return;
+        }
+        if (phase == NEW) {
+            phase = SUBSCRIBED;
+            try {
+                a.onSubscribe(this);
+            } catch (Throwable ignored) {
+                // RS 2.13: the subscriber broke the spec; the error below still tells it why
+            }
+        }
+        finish(a, ex);
+    }
+
+    // ---------------------------------------------------------------- the loop
+
+    @Override
+    public final void run() {
+        Flow.Subscriber<? super T> a = downstream;
+        if (phase == FINISHED || a == null) {
+            return;
+        }
+        if (phase == NEW) {
+            phase = SUBSCRIBED;
+            try {
+                a.onSubscribe(this);
+            } catch (Throwable ex) {
+                Demand.cancel(REQUESTED, this); // RS 2.13: a throwing subscriber is treated as cancelled
+                finish(a, ex);
+                return;
+            }
+        }
+        int missed = 1;
+        int budget = batch;
+        for (;;) {
+            long r = requested;
+            if (r == Demand.CANCELLED) {
+                finish(a, badRequest);
+                return;
+            }
+            long e = 0L;
+            while (e != r && budget != 0) {
+                T v = pollNext();
+                if (v == null) {
+                    break;
+                }
+                try {
+                    a.onNext(v);
+                } catch (Throwable ex) {
+                    Demand.cancel(REQUESTED, this); // RS 2.13
+                    onDelivered(e + 1);
+                    finish(a, ex);
+                    return;
+                }
+                e++;
+                budget--;
+                if (requested == Demand.CANCELLED) {
+                    break;
+                }
+            }
+            if (e != 0L) {
+                Demand.produced(REQUESTED, this, e);
+                onDelivered(e);
+                continue; // re-read demand and cancellation before deciding anything
+            }
+            if (isExhausted()) {
+                Demand.cancel(REQUESTED, this);
+                finish(a, terminalError(), true);
+                return;
+            }
+            if (budget == 0) {
+                budget = batch;
+                if (yieldTurn()) {
+                    return;
+                }
+                continue;
+            }
+            missed = (int) WIP.getAndAdd(this, -missed) - missed;
+            if (missed == 0) {
+                // re-check after leaving: a producer that saw wip != 0 relies on us (see notes)
+                if (requested > 0L && hasMore() && WIP.compareAndSet(this, 0, 1)) {
+                    missed = 1;
+                    continue;
+                }
+                return;
+            }
+        }
+    }
+
+    /** Gives the thread back to the executor; {@code false} if it refused, then we go on here. */
+    private boolean yieldTurn() {
+        try {
+            executor.execute(this);
+            return true;
+        } catch (RejectedExecutionException ex) {
+            return false;
+        }
+    }
+
+    private void finish(Flow.Subscriber<? super T> a, Throwable error) {
+        finish(a, error, error != null);
+    }
+
+    /** Delivers the terminal signal (if {@code signal}) once and drops the subscriber. wip stays non-zero forever. */
+    private void finish(Flow.Subscriber<? super T> a, Throwable error, boolean signal) {
+        phase = FINISHED;
+        downstream = null; // RS 3.13
+        try {
+            if (signal) {
+                if (error != null) {
+                    a.onError(error);
+                } else {
+                    a.onComplete();
+                }
+            }
+        } catch (Throwable ignored) {
+            // RS 2.13: a terminal signal that throws has nowhere left to go
+        } finally {
+            onFinished();
+        }
+    }
+
+    private static final VarHandle REQUESTED;
+    private static final VarHandle WIP;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            REQUESTED = l.findVarHandle(DeliveryLoop.class, "requested", long.class);
+            WIP = l.findVarHandle(DeliveryLoop.class, "wip", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

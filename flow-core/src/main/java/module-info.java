@@ -1,0 +1,8 @@
+/**
+ * FlowRelay core: channels, and the lock-free Flow kernel they stand on.
+ */
+module io.flowrelay.core {
+    requires org.jctools.core;
+
+    exports io.flowrelay.channel;
+}
