@@ -1,5 +1,6 @@
 package io.flowrelay.channel;
 
+import io.flowrelay.internal.BufferedChannel;
 import io.flowrelay.internal.DefaultExecutor;
 
 import java.util.Objects;
@@ -136,7 +137,7 @@ public final class Channels {
                 throw new IllegalStateException("overflow " + overflow + " applies to bounded channels only");
             }
             Executor ex = executor != null ? executor : DefaultExecutor.get();
-            return new BufferedChannel<>(capacity, overflow, onDrop, ex, batch, prefetch);
+            return new BufferedChannel<>(capacity, overflow, onDrop, ex, batch, prefetch, false);
         }
     }
 }

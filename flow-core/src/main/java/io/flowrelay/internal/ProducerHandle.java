@@ -1,7 +1,11 @@
-package io.flowrelay.channel;
+package io.flowrelay.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import io.flowrelay.channel.ChannelClosedException;
+import io.flowrelay.channel.SendResult;
+import io.flowrelay.channel.Sender;
+
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

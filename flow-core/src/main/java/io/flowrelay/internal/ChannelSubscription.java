@@ -1,6 +1,4 @@
-package io.flowrelay.channel;
-
-import io.flowrelay.internal.DeliveryLoop;
+package io.flowrelay.internal;
 
 import java.util.concurrent.Flow;
 

@@ -1,8 +1,14 @@
-package io.flowrelay.channel;
+package io.flowrelay.internal;
 
-import io.flowrelay.internal.StateWord;
-import io.flowrelay.internal.Waiter;
+import io.flowrelay.channel.Channel;
+import io.flowrelay.channel.ChannelClosedException;
+import io.flowrelay.channel.ChannelFullException;
+import io.flowrelay.channel.Overflow;
+import io.flowrelay.channel.SendResult;
+import io.flowrelay.channel.Sender;
 import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
+import org.jctools.queues.atomic.MpscAtomicArrayQueue;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -19,12 +25,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The one channel implementation: bounded (a JCTools MPMC array queue), unbounded (a lock-free
+ * The one channel implementation, also the mailbox of every actor: bounded (a JCTools MPMC array queue), unbounded (a lock-free
  * linked queue) or rendezvous (no buffer: items stay with their waiting senders).
  *
  * @param <T> the item type
  */
-final class BufferedChannel<T> implements Channel<T> {
+public final class BufferedChannel<T> implements Channel<T> {
 
     /*
      * Implementation notes
@@ -104,7 +110,12 @@ final class BufferedChannel<T> implements Channel<T> {
     private volatile long credit;
     private volatile int handles;
 
-    BufferedChannel(int capacity, Overflow overflow, Consumer<? super T> onDrop, Executor executor, int batch, int prefetch) {
+    /**
+     * @param capacity       0 for rendezvous, {@link Integer#MAX_VALUE} for unbounded, else bounded (rounded up to a power of two)
+     * @param singleConsumer {@code true} if one consumer at a time will ever take items (a mailbox): an MPSC buffer is used
+     */
+    public BufferedChannel(int capacity, Overflow overflow, Consumer<? super T> onDrop, Executor executor, int batch, int prefetch,
+                           boolean singleConsumer) {
         this.overflow = overflow;
         this.onDrop = onDrop;
         this.executor = executor;
@@ -114,13 +125,15 @@ final class BufferedChannel<T> implements Channel<T> {
             this.capacity = 0;
             this.window = 1;
         } else if (capacity == Integer.MAX_VALUE) {
-            this.buffer = new ConcurrentLinkedQueue<>();
+            this.buffer = singleConsumer ? new MpscUnboundedAtomicArrayQueue<>(64) : new ConcurrentLinkedQueue<>();
             this.capacity = Integer.MAX_VALUE;
             this.window = prefetch;
         } else {
-            MpmcAtomicArrayQueue<T> q = new MpmcAtomicArrayQueue<>(Math.max(2, capacity));
-            this.buffer = q;
-            this.capacity = q.capacity();
+            // DROP_OLDEST takes from the buffer on the producer side: that needs an MPMC queue
+            boolean mpsc = singleConsumer && overflow != Overflow.DROP_OLDEST;
+            int cap = Math.max(2, capacity);
+            this.buffer = mpsc ? new MpscAtomicArrayQueue<>(cap) : new MpmcAtomicArrayQueue<>(cap);
+            this.capacity = ((org.jctools.queues.MessagePassingQueue<?>) buffer).capacity();
             this.window = this.capacity;
         }
         this.limit = window - (window >> 2);
