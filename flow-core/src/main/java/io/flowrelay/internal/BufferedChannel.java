@@ -12,6 +12,7 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -73,8 +74,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     static final int CLOSED = 1;
     static final int FAILED = 2;
 
-    @SuppressWarnings("rawtypes")
-    private static final ChannelSubscription[] EMPTY = new ChannelSubscription[0];
+    private static final DeliveryLoop<?>[] EMPTY = new DeliveryLoop<?>[0];
     private static final Flow.Subscription UPSTREAM_DONE = new Flow.Subscription() {
         @Override
         public void request(long n) {
@@ -99,8 +99,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     private final ConcurrentLinkedQueue<Waiter> receivers = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<T> overflowed = new ConcurrentLinkedQueue<>();
 
-    @SuppressWarnings("unchecked")
-    private volatile ChannelSubscription<T>[] subscribers = EMPTY;
+    private volatile DeliveryLoop<?>[] subscribers = EMPTY;
     private volatile int state;
     private volatile Throwable error;
     private volatile int senderWip;
@@ -258,7 +257,7 @@ public final class BufferedChannel<T> implements Channel<T> {
         if (!receivers.isEmpty()) {
             signalReceiver();
         }
-        for (ChannelSubscription<T> s : subscribers) {
+        for (DeliveryLoop<?> s : subscribers) {
             if (s.wakeIfIdle()) {
                 break;
             }
@@ -350,7 +349,7 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     /** The next item for any consumer, or null. Does not do the after-take bookkeeping ({@link #consumed}). */
     @SuppressWarnings("unchecked")
-    T pollItem() {
+    public T pollItem() {
         Queue<T> q = buffer;
         if (q != null) {
             T v = q.poll();
@@ -391,18 +390,18 @@ public final class BufferedChannel<T> implements Channel<T> {
     }
 
     /** {@code true} if an item may be available (non-consuming). */
-    boolean hasItem() {
+    public boolean hasItem() {
         Queue<T> q = buffer;
         return (q != null && !q.isEmpty()) || overflowCount != 0 || !senders.isEmpty();
     }
 
     /** Closed, and nothing left to take. Reads the state before the queues. */
-    boolean isExhausted() {
+    public boolean isExhausted() {
         return (state & CLOSED) != 0 && !hasItem();
     }
 
     /** Bookkeeping after consumers took {@code n} items: let waiting senders in, replenish upstream. */
-    void consumed(long n) {
+    public void consumed(long n) {
         VarHandle.fullFence();
         if (!senders.isEmpty()) {
             drainSenders();
@@ -527,29 +526,32 @@ public final class BufferedChannel<T> implements Channel<T> {
     public void subscribe(Flow.Subscriber<? super T> subscriber) {
         Objects.requireNonNull(subscriber, "subscriber"); // RS 1.9
         ChannelSubscription<T> s = new ChannelSubscription<>(this, subscriber);
-        add(s);
+        attach(s);
         s.start();
     }
 
-    @SuppressWarnings("unchecked")
-    private void add(ChannelSubscription<T> s) {
+    /**
+     * Registers a consumer loop to be woken when items arrive (a subscription, an actor turn).
+     * The loop takes items with {@link #pollItem()} and reports them with {@link #consumed(long)}.
+     */
+    public void attach(DeliveryLoop<?> loop) {
         for (;;) {
-            ChannelSubscription<T>[] a = subscribers;
-            ChannelSubscription<T>[] b = java.util.Arrays.copyOf(a, a.length + 1);
-            b[a.length] = s;
+            DeliveryLoop<?>[] a = subscribers;
+            DeliveryLoop<?>[] b = Arrays.copyOf(a, a.length + 1);
+            b[a.length] = loop;
             if (SUBSCRIBERS.compareAndSet(this, a, b)) {
                 return;
             }
         }
     }
 
-    @SuppressWarnings("unchecked")
-    void remove(ChannelSubscription<T> s) {
+    /** Removes a consumer loop registered with {@link #attach}. */
+    public void detach(DeliveryLoop<?> loop) {
         for (;;) {
-            ChannelSubscription<T>[] a = subscribers;
+            DeliveryLoop<?>[] a = subscribers;
             int i = -1;
             for (int j = 0; j < a.length; j++) {
-                if (a[j] == s) {
+                if (a[j] == loop) {
                     i = j;
                     break;
                 }
@@ -557,11 +559,11 @@ public final class BufferedChannel<T> implements Channel<T> {
             if (i < 0) {
                 return;
             }
-            ChannelSubscription<T>[] b;
+            DeliveryLoop<?>[] b;
             if (a.length == 1) {
                 b = EMPTY;
             } else {
-                b = new ChannelSubscription[a.length - 1];
+                b = new DeliveryLoop<?>[a.length - 1];
                 System.arraycopy(a, 0, b, 0, i);
                 System.arraycopy(a, i + 1, b, i, a.length - i - 1);
             }
@@ -578,7 +580,7 @@ public final class BufferedChannel<T> implements Channel<T> {
                 w.resume(null);
             }
         }
-        for (ChannelSubscription<T> s : subscribers) {
+        for (DeliveryLoop<?> s : subscribers) {
             s.schedule();
         }
     }
@@ -602,19 +604,17 @@ public final class BufferedChannel<T> implements Channel<T> {
     public void onNext(T item) {
         Objects.requireNonNull(item, "item"); // RS 2.13
         if (capacity != Integer.MAX_VALUE) {
-            OUTSTANDING.getAndAdd(this, -1L);
+            OUTSTANDING.getAndAdd(this, -1L); // before the item is visible: replenish may over-ask by one, never stall
         }
-        if (overflowCount == 0) {
-            SendResult r = offer(item);
-            if (r == SendResult.OK) {
-                return;
+        SendResult r = overflowCount == 0 ? offer(item) : (state & CLOSED) != 0 ? SendResult.CLOSED : SendResult.FULL;
+        if (r == SendResult.OK) {
+            return;
+        }
+        if (r == SendResult.CLOSED) {
+            if (onDrop != null) {
+                onDrop.accept(item); // RS 2.8: after cancel items may still come; never lost silently
             }
-            if (r == SendResult.CLOSED) {
-                if (onDrop != null) {
-                    onDrop.accept(item); // RS 2.8: after cancel items may still come; never lost silently
-                }
-                return;
-            }
+            return;
         }
         // requested from upstream, so accepted even when the buffer is full
         overflowed.offer(item);
@@ -775,7 +775,7 @@ public final class BufferedChannel<T> implements Channel<T> {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(BufferedChannel.class, "state", int.class);
             ERROR = l.findVarHandle(BufferedChannel.class, "error", Throwable.class);
-            SUBSCRIBERS = l.findVarHandle(BufferedChannel.class, "subscribers", ChannelSubscription[].class);
+            SUBSCRIBERS = l.findVarHandle(BufferedChannel.class, "subscribers", DeliveryLoop[].class);
             SENDER_WIP = l.findVarHandle(BufferedChannel.class, "senderWip", int.class);
             OVERFLOW_COUNT = l.findVarHandle(BufferedChannel.class, "overflowCount", int.class);
             UPSTREAM = l.findVarHandle(BufferedChannel.class, "upstream", Flow.Subscription.class);
