@@ -5,4 +5,5 @@ module io.flowrelay.core {
     requires org.jctools.core;
 
     exports io.flowrelay.channel;
+    exports io.flowrelay.actor;
 }

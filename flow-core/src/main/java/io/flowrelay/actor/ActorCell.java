@@ -1,0 +1,539 @@
+package io.flowrelay.actor;
+
+import io.flowrelay.channel.ChannelClosedException;
+import io.flowrelay.channel.Overflow;
+import io.flowrelay.channel.SendResult;
+import io.flowrelay.internal.BufferedChannel;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One actor: its reference, its context, and the subscriber side of its turn loop.
+ *
+ * @param <M> message type
+ */
+final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscriber<Object> {
+
+    /*
+     * Implementation notes
+     *
+     * The mailbox is the kernel's channel (single consumer: an MPSC buffer) and the turn loop is the
+     * kernel's delivery loop (ActorLoop) with unbounded demand; its onNext is this.onNext. So the
+     * actor runs one message at a time on its dispatcher, `throughput` per turn.
+     *
+     * Written only on the actor's turn (the loop thread of the moment, serialised by the loop's wip):
+     *   behavior, incarnation, paused, restartGen, budget, processed (published with setRelease).
+     * Written by any thread:
+     *   system   — system messages (Stop, Resume, RestartAll, ChildFailed, Watched); the loop polls
+     *              them before mailbox messages, also while paused.
+     *   state    — RUNNING -> STOPPING (by the actor's turn) / -> TERMINATED (by onComplete).
+     *   watchers, children — concurrent maps.
+     *   dropped, deadLettered — getAndAdd.
+     */
+
+    static final int RUNNING = 0;
+    static final int STOPPING = 1;
+    static final int TERMINATED = 2;
+
+    private static final Object NO_MESSAGE = new Object();
+
+    final ActorSystemImpl sys;
+    final ActorCell<?> parent;
+    final String name;
+    final String path;
+    private final Supplier<? extends Behavior<M>> factory;
+    final ActorOptions options;
+    final BufferedChannel<Object> mailbox;
+    final ConcurrentLinkedQueue<Object> systemQueue = new ConcurrentLinkedQueue<>();
+    private final ActorLoop loop;
+    final Map<String, ActorCell<?>> children = new ConcurrentHashMap<>();
+    private final Map<ActorCell<?>, Object> watchers = new ConcurrentHashMap<>();
+    final CompletableFuture<Void> termination = new CompletableFuture<>();
+
+    // actor-turn state
+    private Behavior<M> behavior;
+    private Actor<M> incarnation;
+    boolean paused;
+    private int restartGen;
+    private final RestartBudget budget;
+    private Throwable stopCause;
+
+    private volatile int state;
+    private volatile long processed;
+    private volatile long dropped;
+    private volatile long deadLettered;
+
+    ActorCell(ActorSystemImpl sys, ActorCell<?> parent, String name, Supplier<? extends Behavior<M>> factory,
+              ActorOptions options) {
+        this.sys = sys;
+        this.parent = parent;
+        this.name = name;
+        this.path = (parent == null ? "/" : parent.path + "/") + name;
+        this.factory = factory;
+        this.options = options;
+        Dispatcher d = options.dispatcher() != null ? options.dispatcher() : sys.defaultDispatcher;
+        Executor executor = d.assign();
+        Mailbox m = options.mailbox();
+        this.mailbox = new BufferedChannel<>(m.capacity(), m.overflow(), m.overflow() == Overflow.DROP_NEWEST
+                || m.overflow() == Overflow.DROP_OLDEST ? this::onDropped : null, executor, d.throughput(),
+                1, true);
+        this.budget = new RestartBudget(options.supervision(), sys.clock);
+        this.loop = new ActorLoop(this, executor, d.throughput());
+    }
+
+    /** Starts the turn loop: its first act is onSubscribe, which creates the behavior. */
+    void start() {
+        mailbox.attach(loop);
+        loop.start();
+    }
+
+    // ------------------------------------------------------------------ ActorRef
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public SendResult tell(M message) {
+        Objects.requireNonNull(message, "message");
+        SendResult r = mailbox.trySend(message);
+        if (r == SendResult.OK) {
+            return r;
+        }
+        if (r == SendResult.CLOSED) {
+            sys.deadLetter(this, message, closedReason(), null);
+            return r;
+        }
+        if (options.mailbox().overflow() == Overflow.FAIL) {
+            sys.deadLetter(this, message, DeadLetter.Reason.REJECTED, null);
+            return SendResult.FULL;
+        }
+        try {
+            mailbox.send(message); // BLOCK: wait for room
+            return SendResult.OK;
+        } catch (ChannelClosedException ex) {
+            sys.deadLetter(this, message, closedReason(), null);
+            return SendResult.CLOSED;
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            sys.deadLetter(this, message, DeadLetter.Reason.REJECTED, ex);
+            return SendResult.FULL;
+        }
+    }
+
+    private DeadLetter.Reason closedReason() {
+        return state == RUNNING && sys.isShuttingDown() ? DeadLetter.Reason.SHUTDOWN : DeadLetter.Reason.STOPPED;
+    }
+
+    @Override
+    public <R> CompletableFuture<R> ask(Function<ActorRef<R>, ? extends M> request, Duration timeout) {
+        return sys.ask(this, request, timeout);
+    }
+
+    @Override
+    public MailboxStats stats() {
+        return new MailboxStats(mailbox.size(), processed, dropped, deadLettered);
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return state == TERMINATED;
+    }
+
+    private void onDropped(Object message) {
+        DROPPED.getAndAdd(this, 1L);
+        sys.deadLetter(this, message, DeadLetter.Reason.DROPPED, null);
+    }
+
+    void countDeadLetter() {
+        DEAD_LETTERED.getAndAdd(this, 1L);
+    }
+
+    long processedCount() {
+        return processed;
+    }
+
+    long droppedCount() {
+        return dropped;
+    }
+
+    // ------------------------------------------------------------------ system messages (any thread)
+
+    void enqueueSystem(Object msg) {
+        systemQueue.offer(msg);
+        loop.schedule();
+    }
+
+    /** Stops this actor from any thread: the rest of its mailbox goes to dead letters. */
+    void stop() {
+        enqueueSystem(Stop.INSTANCE);
+    }
+
+    /** Graceful: no new messages, the queued ones are still handled, then the actor stops. */
+    void closeMailbox() {
+        mailbox.close();
+    }
+
+    // ------------------------------------------------------------------ ActorContext (actor thread)
+
+    @Override
+    public ActorRef<M> self() {
+        return this;
+    }
+
+    @Override
+    public ActorSystem system() {
+        return sys;
+    }
+
+    @Override
+    public <C> ActorRef<C> spawn(String childName, Supplier<? extends Behavior<C>> childFactory) {
+        return spawn(childName, childFactory, ActorOptions.defaults());
+    }
+
+    @Override
+    public <C> ActorRef<C> spawn(String childName, Supplier<? extends Behavior<C>> childFactory, ActorOptions childOptions) {
+        return sys.spawnCell(this, childName, childFactory, childOptions);
+    }
+
+    @Override
+    public void stop(ActorRef<?> ref) {
+        Objects.requireNonNull(ref, "ref");
+        if (ref == this) {
+            stopSelf(null);
+            return;
+        }
+        if (!(ref instanceof ActorCell<?> c) || c.parent != this) {
+            throw new IllegalArgumentException(ref.path() + " is not a child of " + path);
+        }
+        c.stop();
+    }
+
+    @Override
+    public void watch(ActorRef<?> ref) {
+        addWatch(ref, NO_MESSAGE);
+    }
+
+    @Override
+    public void watchWith(ActorRef<?> ref, M message) {
+        addWatch(ref, Objects.requireNonNull(message, "message"));
+    }
+
+    private void addWatch(ActorRef<?> ref, Object message) {
+        Objects.requireNonNull(ref, "ref");
+        if (!(ref instanceof ActorCell<?> target)) {
+            throw new IllegalArgumentException("only actors can be watched: " + ref.path());
+        }
+        target.watchers.put(this, message);
+        if (target.state == TERMINATED && target.watchers.remove(this) != null) {
+            enqueueSystem(new Watched(target, message, target.stopCause));
+        }
+    }
+
+    @Override
+    public void unwatch(ActorRef<?> ref) {
+        if (ref instanceof ActorCell<?> target) {
+            target.watchers.remove(this);
+        }
+    }
+
+    @Override
+    public List<ActorRef<?>> children() {
+        return new ArrayList<>(children.values());
+    }
+
+    @Override
+    public void scheduleOnce(Duration delay, M message) {
+        Objects.requireNonNull(message, "message");
+        sys.schedule(delay, () -> tell(message));
+    }
+
+    // ------------------------------------------------------------------ the turn (Flow.Subscriber of the loop)
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+        s.request(Long.MAX_VALUE);
+        create();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void onNext(Object o) {
+        if (o instanceof SystemMessage) {
+            onSystem((SystemMessage) o);
+            return;
+        }
+        if (state != RUNNING || behavior == null) {
+            sys.deadLetter(this, o, DeadLetter.Reason.STOPPED, stopCause);
+            return;
+        }
+        handle((M) o, o);
+    }
+
+    private void handle(M message, Object original) {
+        Behavior<M> next;
+        try {
+            next = behavior.receive(this, message);
+            if (next == null) {
+                throw new IllegalStateException("behavior of " + path + " returned null; return Behaviors.same() to keep it");
+            }
+        } catch (Throwable ex) {
+            rethrowFatal(ex);
+            failed(ex, original);
+            return;
+        }
+        PROCESSED.setRelease(this, processed + 1);
+        become(next);
+    }
+
+    private void become(Behavior<M> next) {
+        if (Behaviors.isStopped(next)) {
+            stopSelf(null);
+        } else if (!Behaviors.isSame(next)) {
+            behavior = next;
+        }
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+        // the mailbox never fails; nothing to do
+    }
+
+    /** The mailbox is closed and drained: the actor ends. */
+    @Override
+    public void onComplete() {
+        state = TERMINATED;
+        if (!sys.isShuttingDown()) {
+            for (ActorCell<?> c : children.values()) {
+                c.stop();
+            }
+        }
+        Actor<M> a = incarnation;
+        if (a != null) {
+            try {
+                a.postStop(this);
+            } catch (Throwable ex) {
+                rethrowFatal(ex);
+            }
+        }
+        behavior = null;
+        incarnation = null;
+        for (ActorCell<?> w : watchers.keySet()) {
+            Object msg = watchers.remove(w);
+            if (msg != null) {
+                w.enqueueSystem(new Watched(this, msg, stopCause));
+            }
+        }
+        if (parent != null) {
+            parent.children.remove(name, this);
+        }
+        sys.terminated(this);
+        termination.complete(null);
+    }
+
+    // ------------------------------------------------------------------ lifecycle and supervision
+
+    /** Makes a fresh behavior from the factory and runs preStart. */
+    @SuppressWarnings("unchecked")
+    private void create() {
+        if (state != RUNNING) {
+            return;
+        }
+        try {
+            Behavior<M> b = factory.get();
+            if (b == null) {
+                throw new IllegalStateException("actor factory of " + path + " returned null");
+            }
+            behavior = b;
+            incarnation = b instanceof Actor ? (Actor<M>) b : null;
+            if (incarnation != null) {
+                incarnation.preStart(this);
+            }
+        } catch (Throwable ex) {
+            rethrowFatal(ex);
+            failed(ex, null);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void onSystem(SystemMessage m) {
+        if (m instanceof Stop) {
+            stopSelf(null);
+        } else if (m instanceof Resume r) {
+            if (r.gen == restartGen && paused) {
+                paused = false;
+                create();
+            }
+        } else if (m instanceof RestartAll r) {
+            if (state == RUNNING && behavior != null) {
+                restart(r.cause, 0L);
+            }
+        } else if (m instanceof ChildFailed f) {
+            if (state == RUNNING) {
+                failed(new ActorFailedException(f.child.path, f.cause), null);
+            }
+        } else if (m instanceof Watched w) {
+            if (state != RUNNING || behavior == null) {
+                return;
+            }
+            if (w.message != NO_MESSAGE) {
+                handle((M) w.message, w.message);
+            } else if (incarnation != null) {
+                Behavior<M> next;
+                try {
+                    next = incarnation.onSignal(this, new Terminated(w.ref, w.cause));
+                    if (next == null) {
+                        throw new IllegalStateException("onSignal of " + path + " returned null");
+                    }
+                } catch (Throwable ex) {
+                    rethrowFatal(ex);
+                    failed(ex, null);
+                    return;
+                }
+                become(next);
+            }
+        }
+    }
+
+    /** A message (or preStart, or a signal) failed: apply supervision. */
+    private void failed(Throwable ex, Object message) {
+        if (message != null) {
+            sys.deadLetter(this, message, DeadLetter.Reason.FAILED, ex);
+        }
+        SupervisorStrategy strategy = options.supervision();
+        Directive d = strategy.decide(ex);
+        switch (d) {
+            case RESUME:
+                if (behavior == null) { // preStart failed: there is nothing to resume
+                    stopSelf(ex);
+                }
+                return;
+            case RESTART:
+                int n = budget.tryRestart();
+                if (n < 0) {
+                    stopSelf(ex); // restart limit reached
+                    return;
+                }
+                if (strategy.isAllForOne() && parent != null) {
+                    for (ActorCell<?> sibling : parent.children.values()) {
+                        if (sibling != this) {
+                            sibling.enqueueSystem(new RestartAll(ex));
+                        }
+                    }
+                }
+                restart(ex, strategy.backoffNanos(n));
+                return;
+            case ESCALATE:
+                stopSelf(ex);
+                if (parent != null) {
+                    parent.enqueueSystem(new ChildFailed(this, ex));
+                }
+                return;
+            case STOP:
+            default:
+                stopSelf(ex);
+        }
+    }
+
+    /** Replaces the instance: preRestart on the old one, children stopped, a fresh one after the backoff. */
+    private void restart(Throwable cause, long delayNanos) {
+        Actor<M> old = incarnation;
+        if (old != null) {
+            try {
+                old.preRestart(this, cause);
+            } catch (Throwable ex) {
+                rethrowFatal(ex);
+            }
+        }
+        for (ActorCell<?> c : children.values()) {
+            c.stop();
+        }
+        behavior = null;
+        incarnation = null;
+        paused = true; // the loop takes no mailbox message until Resume
+        int gen = ++restartGen;
+        Resume resume = new Resume(gen);
+        if (delayNanos <= 0L) {
+            enqueueSystem(resume); // through the loop: no recursion when preStart keeps failing
+        } else {
+            sys.schedule(Duration.ofNanos(delayNanos), () -> enqueueSystem(resume));
+        }
+    }
+
+    /** Stops now: no more handling; what is left in the mailbox goes to dead letters. */
+    private void stopSelf(Throwable cause) {
+        if (state != RUNNING) {
+            return;
+        }
+        stopCause = cause;
+        state = STOPPING;
+        paused = false; // drain the rest to dead letters
+        mailbox.close();
+    }
+
+    int depth() {
+        return mailbox.size();
+    }
+
+    static void rethrowFatal(Throwable ex) {
+        if (ex instanceof VirtualMachineError) {
+            throw (VirtualMachineError) ex;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Actor[" + path + "]";
+    }
+
+    // ------------------------------------------------------------------ system messages
+
+    /** Marker of messages the loop handles itself. */
+    interface SystemMessage {
+    }
+
+    enum Stop implements SystemMessage {
+        INSTANCE
+    }
+
+    record Resume(int gen) implements SystemMessage {
+    }
+
+    record RestartAll(Throwable cause) implements SystemMessage {
+    }
+
+    record ChildFailed(ActorCell<?> child, Throwable cause) implements SystemMessage {
+    }
+
+    record Watched(ActorCell<?> ref, Object message, Throwable cause) implements SystemMessage {
+    }
+
+    private static final VarHandle PROCESSED;
+    private static final VarHandle DROPPED;
+    private static final VarHandle DEAD_LETTERED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            PROCESSED = l.findVarHandle(ActorCell.class, "processed", long.class);
+            DROPPED = l.findVarHandle(ActorCell.class, "dropped", long.class);
+            DEAD_LETTERED = l.findVarHandle(ActorCell.class, "deadLettered", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

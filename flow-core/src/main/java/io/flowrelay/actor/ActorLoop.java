@@ -1,0 +1,54 @@
+package io.flowrelay.actor;
+
+import io.flowrelay.internal.DeliveryLoop;
+
+import java.util.concurrent.Executor;
+
+/**
+ * An actor's turns: the kernel's delivery loop over the actor's system queue and mailbox, with
+ * unbounded demand; {@code throughput} messages per turn. System messages come first and are
+ * taken even while the actor is paused (restart backoff).
+ */
+final class ActorLoop extends DeliveryLoop<Object> {
+
+    private final ActorCell<?> cell;
+
+    ActorLoop(ActorCell<?> cell, Executor executor, int throughput) {
+        super(cell, executor, throughput);
+        this.cell = cell;
+    }
+
+    @Override
+    protected Object pollNext() {
+        Object s = cell.systemQueue.poll();
+        if (s != null) {
+            return s;
+        }
+        return cell.paused ? null : cell.mailbox.pollItem();
+    }
+
+    @Override
+    protected boolean hasMore() {
+        return !cell.systemQueue.isEmpty() || (!cell.paused && cell.mailbox.hasItem());
+    }
+
+    @Override
+    protected boolean isExhausted() {
+        return cell.mailbox.isExhausted() && cell.systemQueue.isEmpty();
+    }
+
+    @Override
+    protected Throwable terminalError() {
+        return null;
+    }
+
+    @Override
+    protected void onDelivered(long n) {
+        cell.mailbox.consumed(n);
+    }
+
+    @Override
+    protected void onFinished() {
+        cell.mailbox.detach(this);
+    }
+}

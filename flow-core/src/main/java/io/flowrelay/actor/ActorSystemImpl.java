@@ -1,0 +1,318 @@
+package io.flowrelay.actor;
+
+import io.flowrelay.channel.SendResult;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/** The actor system: registry of living actors and stages, timer, dead letters, shutdown. */
+final class ActorSystemImpl implements ActorSystem {
+
+    /*
+     * Implementation notes
+     *
+     * shuttingDown — set once by shutdown(); spawnCell re-checks it after registering a cell, so a
+     *                cell spawned concurrently with shutdown is closed by one side or the other.
+     * live, stages — concurrent sets; a cell leaves `live` when its loop ends (terminated()).
+     * finished     — the report is made exactly once, by the last termination or by the timeout.
+     */
+
+    private static final ActorOptions STAGE_DEFAULTS = ActorOptions.defaults().mailbox(Mailbox.bounded(256));
+
+    private final String name;
+    final Dispatcher defaultDispatcher;
+    final LongSupplier clock;
+    private final ScheduledExecutorService timer;
+    private final boolean ownsTimer;
+    private final DeadLettersImpl deadLetters = new DeadLettersImpl();
+    private final Map<String, ActorCell<?>> roots = new ConcurrentHashMap<>();
+    private final Set<ActorCell<?>> live = ConcurrentHashMap.newKeySet();
+    private final Set<StageProcessor<?, ?>> stages = ConcurrentHashMap.newKeySet();
+    private final LongAdder processedByEnded = new LongAdder();
+    private final LongAdder droppedByEnded = new LongAdder();
+    private final CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final AtomicBoolean shutdownBegun = new AtomicBoolean();
+    private volatile boolean shuttingDown;
+    private volatile long shutdownStart;
+
+    ActorSystemImpl(ActorSystem.Builder b) {
+        this.name = b.name;
+        this.defaultDispatcher = b.dispatcher;
+        this.clock = b.nanoClock;
+        if (b.timer != null) {
+            this.timer = b.timer;
+            this.ownsTimer = false;
+        } else {
+            ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread th = new Thread(r, "flowrelay-timer-" + b.name);
+                th.setDaemon(true);
+                return th;
+            });
+            t.setRemoveOnCancelPolicy(true);
+            this.timer = t;
+            this.ownsTimer = true;
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    // ------------------------------------------------------------------ spawning
+
+    @Override
+    public <M> ActorRef<M> spawn(String actorName, Supplier<? extends Behavior<M>> factory) {
+        return spawn(actorName, factory, ActorOptions.defaults());
+    }
+
+    @Override
+    public <M> ActorRef<M> spawn(String actorName, Supplier<? extends Behavior<M>> factory, ActorOptions options) {
+        return spawnCell(null, actorName, factory, options);
+    }
+
+    <M> ActorCell<M> spawnCell(ActorCell<?> parent, String actorName, Supplier<? extends Behavior<M>> factory,
+                               ActorOptions options) {
+        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(options, "options");
+        checkName(actorName);
+        if (shuttingDown) {
+            throw new IllegalStateException("actor system " + name + " is shutting down: cannot spawn " + actorName);
+        }
+        if (parent != null && parent.isTerminated()) {
+            throw new IllegalStateException(parent.path + " has stopped: cannot spawn " + actorName);
+        }
+        ActorCell<M> cell = new ActorCell<>(this, parent, actorName, factory, options);
+        Map<String, ActorCell<?>> siblings = parent == null ? roots : parent.children;
+        if (siblings.putIfAbsent(actorName, cell) != null) {
+            throw new IllegalArgumentException("name taken: " + cell.path);
+        }
+        live.add(cell);
+        cell.start();
+        if (shuttingDown) {
+            cell.closeMailbox(); // raced with shutdown(): it may not have seen this cell
+        }
+        return cell;
+    }
+
+    private static void checkName(String actorName) {
+        Objects.requireNonNull(actorName, "name");
+        if (actorName.isEmpty() || actorName.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("actor name must be non-empty and without '/': \"" + actorName + "\"");
+        }
+    }
+
+    /** A cell's loop ended. */
+    void terminated(ActorCell<?> cell) {
+        processedByEnded.add(cell.processedCount());
+        droppedByEnded.add(cell.droppedCount());
+        live.remove(cell);
+        if (cell.parent == null) {
+            roots.remove(cell.name, cell);
+        }
+        checkDone();
+    }
+
+    void stageEnded(StageProcessor<?, ?> stage) {
+        checkDone();
+    }
+
+    // ------------------------------------------------------------------ stages and pools
+
+    @Override
+    public <I, O> Flow.Processor<I, O> stage(String stageName, Supplier<? extends StageHandler<I, O>> factory) {
+        return stage(stageName, factory, STAGE_DEFAULTS);
+    }
+
+    @Override
+    public <I, O> Flow.Processor<I, O> stage(String stageName, Supplier<? extends StageHandler<I, O>> factory,
+                                             ActorOptions options) {
+        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(options, "options");
+        checkName(stageName);
+        if (shuttingDown) {
+            throw new IllegalStateException("actor system " + name + " is shutting down: cannot create stage " + stageName);
+        }
+        ActorOptions o = options.mailbox().isBounded() ? options : options.mailbox(Mailbox.bounded(256));
+        StageProcessor<I, O> stage = new StageProcessor<>(this, stageName, factory, o);
+        stages.add(stage);
+        if (shuttingDown) {
+            stage.beginShutdown();
+        }
+        return stage;
+    }
+
+    @Override
+    public <K, Q, R> KeyedPool<K, Q, R> keyedPool(String poolName, PinnedDispatcher dispatcher,
+                                                  Function<? super K, ? extends PoolItem<Q, R>> factory) {
+        Objects.requireNonNull(dispatcher, "dispatcher");
+        Objects.requireNonNull(factory, "factory");
+        return new KeyedPoolImpl<>(this, poolName, dispatcher, factory);
+    }
+
+    // ------------------------------------------------------------------ ask, timers, dead letters
+
+    <M, R> CompletableFuture<R> ask(ActorRef<M> target, Function<ActorRef<R>, ? extends M> request, Duration timeout) {
+        Objects.requireNonNull(request, "request");
+        requirePositive(timeout);
+        CompletableFuture<R> f = new CompletableFuture<>();
+        ReplyRef<R> reply = new ReplyRef<>(this, f, target.path() + "/$ask");
+        M message = Objects.requireNonNull(request.apply(reply), "request built a null message");
+        SendResult r = target.tell(message);
+        if (r != SendResult.OK) {
+            f.completeExceptionally(r == SendResult.CLOSED
+                    ? new ActorStoppedException("ask to " + target.path() + ": actor is stopped")
+                    : new RejectedExecutionException("ask to " + target.path() + ": mailbox full"));
+            return f;
+        }
+        timeout(f, timeout, () -> "ask to " + target.path());
+        return f;
+    }
+
+    /** Fails {@code f} with a {@link TimeoutException} if it is not complete within {@code timeout}. */
+    <T> void timeout(CompletableFuture<T> f, Duration timeout, Supplier<String> what) {
+        if (f.isDone()) {
+            return;
+        }
+        try {
+            ScheduledFuture<?> t = timer.schedule(() -> {
+                f.completeExceptionally(new TimeoutException(what.get() + " timed out after " + timeout));
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            f.whenComplete((v, e) -> t.cancel(false));
+        } catch (RejectedExecutionException ex) {
+            f.completeExceptionally(new ActorStoppedException(what.get() + ": actor system " + name + " has shut down"));
+        }
+    }
+
+    /** Runs {@code task} on the timer after {@code delay}; {@code false} if the timer no longer runs. */
+    boolean schedule(Duration delay, Runnable task) {
+        Objects.requireNonNull(delay, "delay");
+        Objects.requireNonNull(task, "task");
+        try {
+            timer.schedule(task, Math.max(0L, delay.toNanos()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (RejectedExecutionException ex) {
+            return false;
+        }
+    }
+
+    static void requirePositive(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+    }
+
+    void deadLetter(ActorRef<?> recipient, Object message, DeadLetter.Reason reason, Throwable cause) {
+        if (recipient instanceof ActorCell<?> c) {
+            c.countDeadLetter();
+        }
+        deadLetters.publish(new DeadLetter(recipient, message, reason, cause));
+    }
+
+    @Override
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    @Override
+    public boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    @Override
+    public CompletionStage<ShutdownReport> shutdown(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
+        }
+        if (shutdownBegun.compareAndSet(false, true)) {
+            shutdownStart = clock.getAsLong();
+            shuttingDown = true;
+            for (StageProcessor<?, ?> s : stages) {
+                s.beginShutdown();
+            }
+            for (ActorCell<?> c : live) {
+                c.closeMailbox();
+            }
+            if (!schedule(timeout, () -> finish(false))) {
+                finish(false);
+            }
+            checkDone();
+        }
+        return report.minimalCompletionStage();
+    }
+
+    private void checkDone() {
+        if (!shuttingDown || !live.isEmpty()) {
+            return;
+        }
+        for (StageProcessor<?, ?> s : stages) {
+            if (!s.isDone()) {
+                return;
+            }
+        }
+        finish(true);
+    }
+
+    private void finish(boolean completed) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        long processed = processedByEnded.sum();
+        long dropped = droppedByEnded.sum();
+        long remaining = 0;
+        List<String> unfinished = new ArrayList<>();
+        for (ActorCell<?> c : live) {
+            processed += c.processedCount();
+            dropped += c.droppedCount();
+            int depth = c.depth();
+            remaining += depth;
+            unfinished.add(c.path + " (mailbox " + depth + ")");
+        }
+        for (StageProcessor<?, ?> s : stages) {
+            processed += s.processedCount();
+            if (!s.isDone()) {
+                int depth = s.depth();
+                remaining += depth;
+                unfinished.add("stage " + s.name() + " (mailbox " + depth + ")");
+            }
+        }
+        Duration took = Duration.ofNanos(clock.getAsLong() - shutdownStart);
+        ShutdownReport r = new ShutdownReport(completed && unfinished.isEmpty(), took, processed, dropped,
+                deadLetters.count(), remaining, List.copyOf(unfinished));
+        deadLetters.complete();
+        if (ownsTimer) {
+            timer.shutdown();
+        }
+        report.complete(r);
+    }
+
+    @Override
+    public String toString() {
+        return "ActorSystem[" + name + ", actors=" + live.size() + ", stages=" + stages.size()
+                + (shuttingDown ? ", shutting down" : "") + "]";
+    }
+}

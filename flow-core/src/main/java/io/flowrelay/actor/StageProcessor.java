@@ -1,0 +1,356 @@
+package io.flowrelay.actor;
+
+import io.flowrelay.channel.Overflow;
+import io.flowrelay.channel.SendResult;
+import io.flowrelay.internal.BufferedChannel;
+import io.flowrelay.internal.DeliveryLoop;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * An actor stage: input channel (the mailbox, and the subscriber to upstream) → one handler turn
+ * loop → output channel (the publisher to downstream). All three are the kernel's pieces.
+ *
+ * @param <I> input type
+ * @param <O> output type
+ */
+final class StageProcessor<I, O> implements Flow.Processor<I, O> {
+
+    /*
+     * Implementation notes
+     *
+     * input   — bounded, single consumer: requests from upstream only its free room (the channel's
+     *           own replenishing), so a stage whose loop is paused stops pulling.
+     * loop    — the kernel's delivery loop with unbounded demand; it takes an input only while no
+     *           output is pending, i.e. while the output channel had room for everything emitted.
+     * pending — outputs waiting for room in `output` (sendAsync): incremented on the loop thread,
+     *           decremented by the completing thread; the one that reaches 0 re-schedules the loop.
+     * handler, flushed, stopped, stopError, budget, processed — loop thread only (paused: volatile,
+     *           also cleared by the timer after a backoff).
+     */
+
+    private static final Object FLUSH = new Object();
+
+    private final ActorSystemImpl sys;
+    private final String name;
+    private final Supplier<? extends StageHandler<I, O>> factory;
+    private final SupervisorStrategy strategy;
+    private final RestartBudget budget;
+    private final BufferedChannel<I> input;
+    private final BufferedChannel<O> output;
+    private final StageLoop loop;
+    private final StageRef ref;
+    private final Emitter<O> emitter = this::emit;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    private StageHandler<I, O> handler;
+    private boolean flushed;
+    private boolean stopped;
+    private Throwable stopError;
+    private volatile boolean paused;
+    private volatile int pending;
+    private volatile long processed;
+
+    StageProcessor(ActorSystemImpl sys, String name, Supplier<? extends StageHandler<I, O>> factory, ActorOptions options) {
+        this.sys = sys;
+        this.name = name;
+        this.factory = factory;
+        this.strategy = options.supervision();
+        this.budget = new RestartBudget(strategy, sys.clock);
+        Dispatcher d = options.dispatcher() != null ? options.dispatcher() : sys.defaultDispatcher;
+        Executor executor = d.assign();
+        int capacity = options.mailbox().capacity();
+        this.input = new BufferedChannel<>(capacity, Overflow.BLOCK, null, executor, d.throughput(), 1, true);
+        this.output = new BufferedChannel<>(capacity, Overflow.BLOCK, null, executor, d.throughput(), 1, false);
+        this.ref = new StageRef("/stage/" + name);
+        this.loop = new StageLoop(new Worker(), executor, d.throughput());
+        input.attach(loop);
+        loop.start();
+    }
+
+    String name() {
+        return name;
+    }
+
+    boolean isDone() {
+        return done.isDone();
+    }
+
+    int depth() {
+        return input.size();
+    }
+
+    long processedCount() {
+        return processed;
+    }
+
+    /** System shutdown: stop pulling from upstream, finish what is queued, complete downstream. */
+    void beginShutdown() {
+        input.close();
+    }
+
+    // ------------------------------------------------------------------ Flow.Processor
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+        input.onSubscribe(subscription);
+    }
+
+    @Override
+    public void onNext(I item) {
+        input.onNext(item);
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+        input.onError(throwable);
+    }
+
+    @Override
+    public void onComplete() {
+        input.onComplete();
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super O> subscriber) {
+        output.subscribe(subscriber);
+    }
+
+    // ------------------------------------------------------------------ emitting (loop thread)
+
+    private void emit(O item) {
+        Objects.requireNonNull(item, "a stage may not emit null");
+        SendResult r = output.trySend(item);
+        if (r == SendResult.OK) {
+            return;
+        }
+        if (r == SendResult.CLOSED) {
+            sys.deadLetter(ref, item, DeadLetter.Reason.STOPPED, null);
+            return;
+        }
+        PENDING.getAndAdd(this, 1);
+        output.sendAsync(item).whenComplete((v, e) -> {
+            if (e != null) {
+                sys.deadLetter(ref, item, DeadLetter.Reason.STOPPED, e);
+            }
+            if ((int) PENDING.getAndAdd(this, -1) == 1) {
+                loop.schedule();
+            }
+        });
+    }
+
+    private StageHandler<I, O> newHandler() {
+        StageHandler<I, O> h = factory.get();
+        if (h == null) {
+            throw new IllegalStateException("stage factory of " + name + " returned null");
+        }
+        return h;
+    }
+
+    private void stop(Throwable ex) {
+        stopped = true;
+        stopError = ex;
+        input.close(); // cancels upstream
+    }
+
+    /** The loop's subscriber: runs the handler under supervision. */
+    private final class Worker implements Flow.Subscriber<Object> {
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            s.request(Long.MAX_VALUE);
+            try {
+                handler = newHandler();
+            } catch (Throwable ex) {
+                ActorCell.rethrowFatal(ex);
+                stop(ex);
+            }
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void onNext(Object o) {
+            if (stopped) {
+                sys.deadLetter(ref, o, DeadLetter.Reason.STOPPED, stopError);
+                return;
+            }
+            try {
+                if (o == FLUSH) {
+                    handler.onComplete(emitter);
+                } else {
+                    handler.onInput((I) o, emitter);
+                    PROCESSED.setRelease(StageProcessor.this, processed + 1);
+                }
+            } catch (Throwable ex) {
+                ActorCell.rethrowFatal(ex);
+                failed(ex, o == FLUSH ? null : o);
+            }
+        }
+
+        private void failed(Throwable ex, Object input) {
+            if (input != null) {
+                sys.deadLetter(ref, input, DeadLetter.Reason.FAILED, ex);
+            }
+            Directive d = strategy.decide(ex);
+            if (d == Directive.RESUME && input != null) {
+                return;
+            }
+            if (d == Directive.RESTART) {
+                int n = budget.tryRestart();
+                if (n >= 0) {
+                    try {
+                        handler = newHandler();
+                    } catch (Throwable e) {
+                        ActorCell.rethrowFatal(e);
+                        stop(e);
+                        return;
+                    }
+                    long delay = strategy.backoffNanos(n);
+                    if (delay > 0L) {
+                        paused = true;
+                        if (!sys.schedule(Duration.ofNanos(delay), () -> {
+                            paused = false;
+                            loop.schedule();
+                        })) {
+                            paused = false;
+                        }
+                    }
+                    return;
+                }
+            }
+            stop(ex); // STOP, ESCALATE (a stage has no parent), restart limit, or a failing flush
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            I v;
+            while ((v = input.pollItem()) != null) {
+                sys.deadLetter(ref, v, DeadLetter.Reason.STOPPED, throwable);
+            }
+            output.fail(throwable);
+            end();
+        }
+
+        @Override
+        public void onComplete() {
+            output.close();
+            end();
+        }
+
+        private void end() {
+            done.complete(null);
+            sys.stageEnded(StageProcessor.this);
+        }
+    }
+
+    /** The turn loop: inputs while nothing is pending; a flush once the input has completed. */
+    private final class StageLoop extends DeliveryLoop<Object> {
+
+        StageLoop(Worker worker, Executor executor, int throughput) {
+            super(worker, executor, throughput);
+        }
+
+        @Override
+        protected Object pollNext() {
+            if (pending != 0 || paused || stopped) {
+                return null;
+            }
+            Object v = input.pollItem();
+            if (v != null) {
+                return v;
+            }
+            if (!flushed && input.isExhausted() && input.error() == null) {
+                flushed = true;
+                return FLUSH;
+            }
+            return null;
+        }
+
+        @Override
+        protected boolean hasMore() {
+            return pending == 0 && !paused && (input.hasItem() || (!flushed && input.isExhausted()));
+        }
+
+        @Override
+        protected boolean isExhausted() {
+            return stopped || (pending == 0 && input.isExhausted() && (flushed || input.error() != null));
+        }
+
+        @Override
+        protected Throwable terminalError() {
+            return stopped ? stopError : input.error();
+        }
+
+        @Override
+        protected void onDelivered(long n) {
+            input.consumed(n);
+        }
+
+        @Override
+        protected void onFinished() {
+            input.detach(this);
+        }
+    }
+
+    /** The stage as a dead-letter recipient. */
+    private final class StageRef implements ActorRef<Object> {
+        private final String path;
+
+        StageRef(String path) {
+            this.path = path;
+        }
+
+        @Override
+        public String path() {
+            return path;
+        }
+
+        @Override
+        public SendResult tell(Object message) {
+            Objects.requireNonNull(message, "message");
+            sys.deadLetter(this, message, DeadLetter.Reason.REJECTED, null);
+            return SendResult.CLOSED; // a stage takes input only from its upstream
+        }
+
+        @Override
+        public <R> CompletableFuture<R> ask(Function<ActorRef<R>, ?> request, Duration timeout) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException("a stage cannot be asked: " + path));
+        }
+
+        @Override
+        public MailboxStats stats() {
+            return new MailboxStats(input.size(), processed, 0, 0);
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return done.isDone();
+        }
+
+        @Override
+        public String toString() {
+            return "Stage[" + name + "]";
+        }
+    }
+
+    private static final VarHandle PENDING;
+    private static final VarHandle PROCESSED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            PENDING = l.findVarHandle(StageProcessor.class, "pending", int.class);
+            PROCESSED = l.findVarHandle(StageProcessor.class, "processed", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}
