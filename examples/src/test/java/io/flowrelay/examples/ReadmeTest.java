@@ -28,6 +28,33 @@ class ReadmeTest {
     }
 
     @Test
+    void actorSnippetIsTheCompiledExample() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        Matcher m = Pattern.compile("## Actors.*?```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        assertTrue(m.find(), "README has a java block under '## Actors'");
+        String source = Files.readString(Path.of("src/main/java/io/flowrelay/examples/HelloActor.java"));
+        String withoutPackage = source.replaceFirst("package io\\.flowrelay\\.examples;\\s*", "");
+        assertEquals(withoutPackage.strip(), m.group(1).strip(), "README actor snippet differs from HelloActor.java");
+    }
+
+    @Test
+    void actorSnippetCountsInOrder() {
+        assertTrue(run(() -> HelloActor.main(new String[0])).contains("total = 5050"));
+    }
+
+    private static String run(Runnable main) {
+        PrintStream out = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            main.run();
+        } finally {
+            System.setOut(out);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void quickStartPrintsEveryMessage() {
         PrintStream out = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
