@@ -57,6 +57,9 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
     private static final int SUBSCRIBED = 1;
     private static final int FINISHED = 2;
 
+    /** Spins for a next item before an idle loop leaves its thread. */
+    private static final int IDLE_SPINS = 128;
+
     private final Executor executor;
     private final int batch;
     private Flow.Subscriber<? super T> downstream;
@@ -208,6 +211,7 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
         }
         int missed = 1;
         int budget = batch;
+        boolean spun = false; // one idle spin per empty stretch: hasMore() may be true while nothing can be taken
         for (;;) {
             long r = requested;
             if (r == Demand.CANCELLED) {
@@ -235,6 +239,7 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
                 }
             }
             if (e != 0L) {
+                spun = false;
                 Demand.produced(REQUESTED, this, e);
                 onDelivered(e);
                 continue; // re-read demand and cancellation before deciding anything
@@ -251,6 +256,10 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
                 }
                 continue;
             }
+            if (!spun && idleSpin()) {
+                spun = true; // an item came while we spun: cheaper than leaving and being woken again
+                continue;
+            }
             missed = (int) WIP.getAndAdd(this, -missed) - missed;
             if (missed == 0) {
                 // re-check after leaving: a producer that saw wip != 0 relies on us (see notes)
@@ -261,6 +270,23 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
                 return;
             }
         }
+    }
+
+    /**
+     * Before leaving with demand left, spins briefly for the next item: waking an idle loop costs
+     * an executor hand-off and a thread unpark, far more than a few hundred spins.
+     */
+    private boolean idleSpin() {
+        if (requested <= 0L) {
+            return false;
+        }
+        for (int i = 0; i < IDLE_SPINS; i++) {
+            Thread.onSpinWait();
+            if (hasMore()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Gives the thread back to the executor; {@code false} if it refused, then we go on here. */
