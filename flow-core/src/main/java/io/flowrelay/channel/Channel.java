@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Backpressure: a subscriber gets at most as many items as it requested; as a
  * {@link Flow.Subscriber}, the channel requests from its upstream only as many items as it has
- * free room for, and asks again as consumers drain it.
+ * free room for, and asks again as consumers drain it. When its last subscriber cancels, a
+ * channel fed by an upstream subscription closes, which cancels the upstream (RS 2.6): items
+ * already buffered can still be taken, then consumers see completion.
  *
  * <p>Threading: every method is thread-safe. Subscribers are signalled on the channel's
  * executor (by default a shared FlowRelay pool), one signal at a time per subscriber.

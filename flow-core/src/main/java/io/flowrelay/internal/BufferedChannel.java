@@ -53,7 +53,8 @@ public final class BufferedChannel<T> implements Channel<T> {
      *   state      — CLOSED | FAILED bits, set once by close()/fail() (StateWord).
      *   error      — CAS null -> t by fail(), before the state CAS.
      *   subscribers— CAS of a new array by subscribe() and by a finished subscription.
-     *   upstream   — CAS null -> s by onSubscribe, swapped to UPSTREAM_DONE by a terminal event.
+     *   upstream   — CAS null -> s by onSubscribe, swapped to UPSTREAM_DONE by a terminal event
+     *                or by close(); the last subscriber leaving closes the channel (RS 2.6).
      *   outstanding— upstream demand not yet delivered: CAS by the consumer that replenishes,
      *                decremented by onNext.
      *
@@ -568,8 +569,23 @@ public final class BufferedChannel<T> implements Channel<T> {
                 System.arraycopy(a, i + 1, b, i, a.length - i - 1);
             }
             if (SUBSCRIBERS.compareAndSet(this, a, b)) {
+                if (b.length == 0) {
+                    lastSubscriberLeft();
+                }
                 return;
             }
+        }
+    }
+
+    /**
+     * RS 2.6, 4.1: once the last subscriber has gone (cancelled, or failed in onNext), an
+     * upstream that still feeds the channel would wait forever for demand; close the channel,
+     * which cancels it. Buffered items stay available. No-op once closed or without upstream.
+     */
+    private void lastSubscriberLeft() {
+        Flow.Subscription up = upstream;
+        if (up != null && up != UPSTREAM_DONE) {
+            close();
         }
     }
 
