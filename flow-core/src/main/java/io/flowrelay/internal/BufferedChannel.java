@@ -57,6 +57,9 @@ public final class BufferedChannel<T> implements Channel<T> {
      *                or by close(); the last subscriber leaving closes the channel (RS 2.6).
      *   outstanding— upstream demand not yet delivered: CAS by the consumer that replenishes,
      *                decremented by onNext.
+     *   upstreamPending, upstreamWip — demand to pass upstream, added by any consumer; the one
+     *                thread that takes upstreamWip 0 -> 1 calls request()/cancel(), so calls on the
+     *                upstream subscription never overlap (RS 2.7).
      *
      * No lost wake-up, three Dekker pairs (each side: write, full fence, read):
      *   producer: publish item, fence, read receivers / subscription wip   (published())
@@ -108,6 +111,9 @@ public final class BufferedChannel<T> implements Channel<T> {
     private volatile Flow.Subscription upstream;
     private volatile long outstanding;
     private volatile long credit;
+    private volatile long upstreamPending;
+    private volatile int upstreamWip;
+    private Flow.Subscription upstreamToCancel; // written before drainUpstream's getAndAdd, read inside it
     private volatile int handles;
 
     /**
@@ -613,7 +619,7 @@ public final class BufferedChannel<T> implements Channel<T> {
         if (capacity != Integer.MAX_VALUE) {
             OUTSTANDING.getAndAdd(this, window);
         }
-        s.request(window);
+        requestUpstream(window);
     }
 
     @Override
@@ -662,7 +668,7 @@ public final class BufferedChannel<T> implements Channel<T> {
             if (c >= limit) {
                 long take = (long) CREDIT.getAndSet(this, 0L);
                 if (take > 0L) {
-                    up.request(take);
+                    requestUpstream(take);
                 }
             }
             return;
@@ -675,7 +681,39 @@ public final class BufferedChannel<T> implements Channel<T> {
                 return;
             }
             if (OUTSTANDING.compareAndSet(this, out, out + want)) {
-                up.request(want);
+                requestUpstream(want);
+                return;
+            }
+        }
+    }
+
+    /** RS 2.7: request() and cancel() on the upstream are serialised, whichever consumers call them. */
+    private void requestUpstream(long n) {
+        Demand.add(UPSTREAM_PENDING, this, n);
+        drainUpstream();
+    }
+
+    private void drainUpstream() {
+        if ((int) UPSTREAM_WIP.getAndAdd(this, 1) != 0) {
+            return;
+        }
+        int missed = 1;
+        for (;;) {
+            Flow.Subscription up = upstream;
+            if (up == UPSTREAM_DONE) {
+                Flow.Subscription c = upstreamToCancel;
+                if (c != null) {
+                    upstreamToCancel = null;
+                    c.cancel();
+                }
+            } else if (up != null) {
+                long n = (long) UPSTREAM_PENDING.getAndSet(this, 0L);
+                if (n > 0L) {
+                    up.request(n);
+                }
+            }
+            missed = (int) UPSTREAM_WIP.getAndAdd(this, -missed) - missed;
+            if (missed == 0) {
                 return;
             }
         }
@@ -703,7 +741,8 @@ public final class BufferedChannel<T> implements Channel<T> {
         }
         Flow.Subscription up = (Flow.Subscription) UPSTREAM.getAndSet(this, UPSTREAM_DONE);
         if (up != null && up != UPSTREAM_DONE) {
-            up.cancel();
+            upstreamToCancel = up;
+            drainUpstream();
         }
         drainSenders();
         wakeConsumers();
@@ -784,6 +823,8 @@ public final class BufferedChannel<T> implements Channel<T> {
     private static final VarHandle UPSTREAM;
     private static final VarHandle OUTSTANDING;
     private static final VarHandle CREDIT;
+    private static final VarHandle UPSTREAM_PENDING;
+    private static final VarHandle UPSTREAM_WIP;
     private static final VarHandle HANDLES;
 
     static {
@@ -797,6 +838,8 @@ public final class BufferedChannel<T> implements Channel<T> {
             UPSTREAM = l.findVarHandle(BufferedChannel.class, "upstream", Flow.Subscription.class);
             OUTSTANDING = l.findVarHandle(BufferedChannel.class, "outstanding", long.class);
             CREDIT = l.findVarHandle(BufferedChannel.class, "credit", long.class);
+            UPSTREAM_PENDING = l.findVarHandle(BufferedChannel.class, "upstreamPending", long.class);
+            UPSTREAM_WIP = l.findVarHandle(BufferedChannel.class, "upstreamWip", int.class);
             HANDLES = l.findVarHandle(BufferedChannel.class, "handles", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
