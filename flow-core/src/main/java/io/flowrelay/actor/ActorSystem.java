@@ -59,6 +59,10 @@ public interface ActorSystem {
      * <p>Failures follow {@code options.supervision()}: resume skips the element (it goes to dead
      * letters), restart makes a fresh handler, stop (and escalate) signals {@code onError}
      * downstream and cancels upstream.
+     *
+     * <p>Cancellation: when the last subscriber of the stage cancels, the stage cancels its
+     * upstream, sends the inputs still in its mailbox to dead letters and completes; a later
+     * subscriber gets what was left in the output buffer, then {@code onComplete}.
      */
     <I, O> Flow.Processor<I, O> stage(String name, Supplier<? extends StageHandler<I, O>> factory, ActorOptions options);
 

@@ -35,6 +35,11 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
      *           decremented by the completing thread; the one that reaches 0 re-schedules the loop.
      * handler, flushed, stopped, stopError, budget, processed — loop thread only (paused: volatile,
      *           also cleared by the timer after a backoff).
+     * downstreams — subscribers of `output` that have not left: +1 by subscribe(), -1 once per
+     *           subscriber when it cancels or gets its terminal signal (Downstream.leave).
+     * cancelled — set once by the cancel that takes `downstreams` to 0: the stage has no consumer
+     *           left, so it closes its input (cancels upstream, RS 3.14 / the processor rules of the
+     *           TCK) and the loop ends: queued inputs go to dead letters, downstream completes.
      */
 
     private static final Object FLUSH = new Object();
@@ -57,6 +62,8 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
     private Throwable stopError;
     private volatile boolean paused;
     private volatile int pending;
+    private volatile int downstreams;
+    private volatile boolean cancelled;
     private volatile long processed;
 
     StageProcessor(ActorSystemImpl sys, String name, Supplier<? extends StageHandler<I, O>> factory, ActorOptions options) {
@@ -121,7 +128,18 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
 
     @Override
     public void subscribe(Flow.Subscriber<? super O> subscriber) {
-        output.subscribe(subscriber);
+        Objects.requireNonNull(subscriber, "subscriber"); // RS 1.9
+        DOWNSTREAMS.getAndAdd(this, 1);
+        output.subscribe(new Downstream<>(this, subscriber));
+    }
+
+    /** A subscriber left the output; the last one to leave by cancelling stops the stage. */
+    private void downstreamLeft(boolean byCancel) {
+        if ((int) DOWNSTREAMS.getAndAdd(this, -1) == 1 && byCancel && !cancelled) {
+            cancelled = true;
+            input.close(); // cancels upstream; items it still sends are dropped (RS 2.8)
+            loop.schedule();
+        }
     }
 
     // ------------------------------------------------------------------ emitting (loop thread)
@@ -241,6 +259,12 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
 
         @Override
         public void onComplete() {
+            if (cancelled) {
+                I v;
+                while ((v = input.pollItem()) != null) {
+                    sys.deadLetter(ref, v, DeadLetter.Reason.STOPPED, null);
+                }
+            }
             output.close();
             end();
         }
@@ -260,7 +284,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
 
         @Override
         protected Object pollNext() {
-            if (pending != 0 || paused || stopped) {
+            if (pending != 0 || paused || stopped || cancelled) {
                 return null;
             }
             Object v = input.pollItem();
@@ -281,7 +305,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
 
         @Override
         protected boolean isExhausted() {
-            return stopped || (pending == 0 && input.isExhausted() && (flushed || input.error() != null));
+            return stopped || cancelled || (pending == 0 && input.isExhausted() && (flushed || input.error() != null));
         }
 
         @Override
@@ -297,6 +321,72 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
         @Override
         protected void onFinished() {
             input.detach(this);
+        }
+    }
+
+    /**
+     * A subscriber of the output, seen by the stage so that it knows when the last one has left
+     * by cancelling. Forwards every signal as is; it is its subscriber's subscription.
+     */
+    private static final class Downstream<O> implements Flow.Subscriber<O>, Flow.Subscription {
+        private final StageProcessor<?, O> stage;
+        private final Flow.Subscriber<? super O> actual;
+        private Flow.Subscription s;
+        private volatile int left;
+
+        Downstream(StageProcessor<?, O> stage, Flow.Subscriber<? super O> actual) {
+            this.stage = stage;
+            this.actual = actual;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            this.s = s;
+            try {
+                actual.onSubscribe(this);
+            } catch (Throwable ex) {
+                leave(true); // RS 2.13: the delivery loop treats a throwing subscriber as cancelled
+                throw ex;
+            }
+        }
+
+        @Override
+        public void onNext(O item) {
+            try {
+                actual.onNext(item);
+            } catch (Throwable ex) {
+                leave(true); // RS 2.13, as above
+                throw ex;
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            leave(false);
+            actual.onError(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            leave(false);
+            actual.onComplete();
+        }
+
+        @Override
+        public void request(long n) {
+            s.request(n);
+        }
+
+        @Override
+        public void cancel() {
+            s.cancel();
+            leave(true);
+        }
+
+        private void leave(boolean byCancel) {
+            if (left == 0 && LEFT.compareAndSet(this, 0, 1)) {
+                stage.downstreamLeft(byCancel);
+            }
         }
     }
 
@@ -343,12 +433,16 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
 
     private static final VarHandle PENDING;
     private static final VarHandle PROCESSED;
+    private static final VarHandle DOWNSTREAMS;
+    private static final VarHandle LEFT;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             PENDING = l.findVarHandle(StageProcessor.class, "pending", int.class);
             PROCESSED = l.findVarHandle(StageProcessor.class, "processed", long.class);
+            DOWNSTREAMS = l.findVarHandle(StageProcessor.class, "downstreams", int.class);
+            LEFT = l.findVarHandle(Downstream.class, "left", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
