@@ -48,10 +48,16 @@ final class DeadLettersImpl implements DeadLetters {
         Objects.requireNonNull(subscriber, "subscriber"); // RS 1.9
         BufferedChannel<DeadLetter> ch = new BufferedChannel<>(BUFFER, Overflow.DROP_OLDEST, d -> missed.increment(),
                 DefaultExecutor.get(), 256, 1, false);
+        if (completed) {
+            // RS 1.9: unable to serve: onSubscribe, then onError
+            ch.fail(new IllegalStateException("the actor system has shut down: no more dead letters"));
+            ch.subscribe(subscriber);
+            return;
+        }
         ch.subscribe(subscriber);
         subscribers.add(ch);
         if (completed && subscribers.remove(ch)) {
-            ch.close();
+            ch.close(); // raced with complete(): end like the others
         }
     }
 

@@ -33,10 +33,9 @@ import java.util.concurrent.locks.LockSupport;
  * the dead-letters subscription itself. Pacing lets {@link #maxElementsFromPublisher()} stay at
  * its default, so no test is skipped for a length limit.
  *
- * <p>{@link #createFailedFlowPublisher()} returns {@code null}: dead letters never fail (a shut
- * down system completes them; there is no error path), so there is no honest failed instance.
- * This skips {@code required_spec109_mayRejectCallsToSubscribeIfPublisherIsUnableOrUnwillingToServeThemRejectionMustTriggerOnErrorAfterOnSubscribe}
- * and {@code optional_spec104_mustSignalOnErrorWhenFails}.
+ * <p>{@link #createFailedFlowPublisher()} is the dead letters of a system that has shut down: they
+ * can no longer serve a new subscriber, so it gets {@code onSubscribe} then
+ * {@code onError(IllegalStateException)} (RS 1.9).
  */
 public class DeadLettersPublisherTest extends FlowPublisherVerification<DeadLetter> {
 
@@ -101,7 +100,13 @@ public class DeadLettersPublisherTest extends FlowPublisherVerification<DeadLett
 
     @Override
     public Flow.Publisher<DeadLetter> createFailedFlowPublisher() {
-        return null; // dead letters have no error path: see the class comment
+        ActorSystem system = ActorSystem.create("tck-dead-letters-failed-" + SYSTEMS.incrementAndGet());
+        try {
+            system.shutdown(Duration.ofSeconds(5)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception ex) {
+            throw new IllegalStateException("shutdown of an empty system failed", ex);
+        }
+        return system.deadLetters();
     }
 
     /** Forwards everything; counts received letters and notices the end, for the producer. */
