@@ -322,10 +322,10 @@ final class BufferedChannel<T> implements Channel<T> {
         boolean any = false;
         Waiter w;
         while ((w = senders.poll()) != null) {
+            any = true; // also a cancelled waiter: consumers counted it as an item
             if (w.casState(Waiter.WAITING, Waiter.FAILED)) {
                 w.item(null);
                 w.resume(w.isAsync() ? closedException() : null);
-                any = true;
             }
         }
         if (any) {
@@ -388,7 +388,11 @@ final class BufferedChannel<T> implements Channel<T> {
         return (state & CLOSED) != 0 && !hasItem();
     }
 
-    /** Bookkeeping after consumers took {@code n} items: let waiting senders in, replenish upstream. */
+    /**
+     * Bookkeeping after consumers took {@code n} items: let waiting senders in, replenish upstream,
+     * and, if that was the last item of a closed channel, wake every consumer so that each sees
+     * the end (an idle subscriber has no other reason to run again).
+     */
     void consumed(long n) {
         VarHandle.fullFence();
         if (!senders.isEmpty()) {
@@ -396,6 +400,9 @@ final class BufferedChannel<T> implements Channel<T> {
         }
         if (upstream != null) {
             replenish(n);
+        }
+        if (isExhausted()) {
+            wakeConsumers(); // RS 1.4: completion needs no demand; a subscription that looked before our take saw an item
         }
     }
 
