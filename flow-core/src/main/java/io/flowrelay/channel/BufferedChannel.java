@@ -48,7 +48,7 @@ final class BufferedChannel<T> implements Channel<T> {
      *   subscribers— CAS of a new array by subscribe() and by a finished subscription.
      *   upstream   — CAS null -> s by onSubscribe, swapped to UPSTREAM_DONE by a terminal event.
      *   outstanding— upstream demand not yet delivered: CAS by the consumer that replenishes,
-     *                decremented by onNext.
+     *                decremented by onNext once the item is visible (arrived()).
      *
      * No lost wake-up, three Dekker pairs (each side: write, full fence, read):
      *   producer: publish item, fence, read receivers / subscription wip   (published())
@@ -595,25 +595,38 @@ final class BufferedChannel<T> implements Channel<T> {
     @Override
     public void onNext(T item) {
         Objects.requireNonNull(item, "item"); // RS 2.13
-        if (capacity != Integer.MAX_VALUE) {
-            OUTSTANDING.getAndAdd(this, -1L);
-        }
         if (overflowCount == 0) {
             SendResult r = offer(item);
             if (r == SendResult.OK) {
+                arrived();
                 return;
             }
             if (r == SendResult.CLOSED) {
                 if (onDrop != null) {
                     onDrop.accept(item); // RS 2.8: after cancel items may still come; never lost silently
                 }
+                arrived();
                 return;
             }
         }
         // requested from upstream, so accepted even when the buffer is full
         overflowed.offer(item);
         OVERFLOW_COUNT.getAndAdd(this, 1);
+        arrived();
         published();
+    }
+
+    /**
+     * An upstream item is in the buffer or the overflow queue, or was handed to a receiver, or
+     * dropped. Only now does it leave {@code outstanding}: counted neither there nor in the
+     * buffer, it would make replenish() ask for one item too many. A consumer that counted it
+     * twice meanwhile may have skipped asking; once nothing is outstanding nobody else would ask
+     * (a rendezvous hand-off is never "consumed"), so ask here.
+     */
+    private void arrived() {
+        if (capacity != Integer.MAX_VALUE && (long) OUTSTANDING.getAndAdd(this, -1L) == 1L) {
+            replenish(0L);
+        }
     }
 
     @Override
