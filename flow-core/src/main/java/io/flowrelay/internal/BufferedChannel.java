@@ -56,7 +56,7 @@ public final class BufferedChannel<T> implements Channel<T> {
      *   upstream   — CAS null -> s by onSubscribe, swapped to UPSTREAM_DONE by a terminal event
      *                or by close(); the last subscriber leaving closes the channel (RS 2.6).
      *   outstanding— upstream demand not yet delivered: CAS by the consumer that replenishes,
-     *                decremented by onNext.
+     *                decremented by onNext once the item is visible (arrived()).
      *   upstreamPending, upstreamWip — demand to pass upstream, added by any consumer; the one
      *                thread that takes upstreamWip 0 -> 1 calls request()/cancel(), so calls on the
      *                upstream subscription never overlap (RS 2.7).
@@ -341,10 +341,10 @@ public final class BufferedChannel<T> implements Channel<T> {
         boolean any = false;
         Waiter w;
         while ((w = senders.poll()) != null) {
+            any = true; // also a cancelled waiter: consumers counted it as an item
             if (w.casState(Waiter.WAITING, Waiter.FAILED)) {
                 w.item(null);
                 w.resume(w.isAsync() ? closedException() : null);
-                any = true;
             }
         }
         if (any) {
@@ -407,7 +407,11 @@ public final class BufferedChannel<T> implements Channel<T> {
         return (state & CLOSED) != 0 && !hasItem();
     }
 
-    /** Bookkeeping after consumers took {@code n} items: let waiting senders in, replenish upstream. */
+    /**
+     * Bookkeeping after consumers took {@code n} items: let waiting senders in, replenish upstream,
+     * and, if that was the last item of a closed channel, wake every consumer so that each sees
+     * the end (an idle subscriber has no other reason to run again).
+     */
     public void consumed(long n) {
         VarHandle.fullFence();
         if (!senders.isEmpty()) {
@@ -415,6 +419,9 @@ public final class BufferedChannel<T> implements Channel<T> {
         }
         if (upstream != null) {
             replenish(n);
+        }
+        if (isExhausted()) {
+            wakeConsumers(); // RS 1.4: completion needs no demand; a subscription that looked before our take saw an item
         }
     }
 
@@ -625,23 +632,36 @@ public final class BufferedChannel<T> implements Channel<T> {
     @Override
     public void onNext(T item) {
         Objects.requireNonNull(item, "item"); // RS 2.13
-        if (capacity != Integer.MAX_VALUE) {
-            OUTSTANDING.getAndAdd(this, -1L); // before the item is visible: replenish may over-ask by one, never stall
-        }
         SendResult r = overflowCount == 0 ? offer(item) : (state & CLOSED) != 0 ? SendResult.CLOSED : SendResult.FULL;
         if (r == SendResult.OK) {
+            arrived();
             return;
         }
         if (r == SendResult.CLOSED) {
             if (onDrop != null) {
                 onDrop.accept(item); // RS 2.8: after cancel items may still come; never lost silently
             }
+            arrived();
             return;
         }
         // requested from upstream, so accepted even when the buffer is full
         overflowed.offer(item);
         OVERFLOW_COUNT.getAndAdd(this, 1);
+        arrived();
         published();
+    }
+
+    /**
+     * An upstream item is in the buffer or the overflow queue, or was handed to a receiver, or
+     * dropped. Only now does it leave {@code outstanding}: counted neither there nor in the
+     * buffer, it would make replenish() ask for one item too many. A consumer that counted it
+     * twice meanwhile may have skipped asking; once nothing is outstanding nobody else would ask
+     * (a rendezvous hand-off is never "consumed"), so ask here.
+     */
+    private void arrived() {
+        if (capacity != Integer.MAX_VALUE && (long) OUTSTANDING.getAndAdd(this, -1L) == 1L) {
+            replenish(0L);
+        }
     }
 
     @Override

@@ -1,0 +1,397 @@
+package io.flowrelay.internal;
+
+import io.flowrelay.test.ManualExecutor;
+import io.flowrelay.test.Race;
+import io.flowrelay.test.TestSubscriber;
+import org.junit.jupiter.api.Test;
+
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The one drain loop, fed by the simplest source there is: a queue and an end flag. */
+class DeliveryLoopTest {
+
+    /** A trivial source: items from a queue; ends once {@code done} and the queue is empty. */
+    static final class QueueLoop extends DeliveryLoop<Integer> {
+        final ConcurrentLinkedQueue<Integer> queue = new ConcurrentLinkedQueue<>();
+        final AtomicLong delivered = new AtomicLong();
+        final AtomicInteger finished = new AtomicInteger();
+        volatile boolean done;
+        volatile Throwable error;
+
+        QueueLoop(Flow.Subscriber<? super Integer> subscriber, Executor executor, int batch) {
+            super(subscriber, executor, batch);
+        }
+
+        /** A producer: publish, fence, wake (the no-lost-wake-up protocol). */
+        void emit(int v) {
+            queue.offer(v);
+            VarHandle.fullFence();
+            wakeIfIdle();
+        }
+
+        void complete() {
+            done = true;
+            schedule();
+        }
+
+        void error(Throwable t) {
+            error = t;
+            done = true;
+            schedule();
+        }
+
+        @Override
+        protected Integer pollNext() {
+            return queue.poll();
+        }
+
+        @Override
+        protected boolean hasMore() {
+            return !queue.isEmpty();
+        }
+
+        @Override
+        protected boolean isExhausted() {
+            return done && queue.isEmpty();
+        }
+
+        @Override
+        protected Throwable terminalError() {
+            return error;
+        }
+
+        @Override
+        protected void onDelivered(long n) {
+            delivered.addAndGet(n);
+        }
+
+        @Override
+        protected void onFinished() {
+            finished.incrementAndGet();
+        }
+    }
+
+    @Test
+    void theConstructorChecksItsArguments() {
+        TestSubscriber<Integer> ts = TestSubscriber.create();
+        assertThrows(NullPointerException.class, () -> new QueueLoop(null, Runnable::run, 1));
+        assertThrows(NullPointerException.class, () -> new QueueLoop(ts, null, 1));
+        assertThrows(IllegalArgumentException.class, () -> new QueueLoop(ts, Runnable::run, 0));
+    }
+
+    @Test
+    void onSubscribeComesFromTheLoopNotFromStart() {
+        ManualExecutor ex = new ManualExecutor();
+        TestSubscriber<Integer> ts = TestSubscriber.create(0);
+        QueueLoop loop = new QueueLoop(ts, ex, 16);
+        loop.start();
+        assertEquals(1, ex.pending());
+        assertThrows(AssertionError.class, ts::subscription, "not yet: onSubscribe runs on the executor");
+        ex.runAll();
+        ts.awaitSubscribed().assertNotTerminated();
+    }
+
+    @Test
+    void deliversNoMoreThanRequested() {
+        ManualExecutor ex = new ManualExecutor();
+        TestSubscriber<Integer> ts = TestSubscriber.create(0);
+        QueueLoop loop = new QueueLoop(ts, ex, 16);
+        loop.start();
+        ex.runAll();
+        for (int i = 0; i < 10; i++) {
+            loop.emit(i);
+        }
+        assertEquals(0, ex.pending(), "no demand: a producer does not wake the loop");
+        assertEquals(0, ts.itemCount());
+        ts.request(3);
+        ex.runAll();
+        assertEquals(List.of(0, 1, 2), ts.items());
+        assertEquals(0L, loop.requested());
+        ts.request(2);
+        ex.runAll();
+        assertEquals(List.of(0, 1, 2, 3, 4), ts.items());
+        assertEquals(5L, loop.delivered.get());
+        ts.assertNotTerminated();
+    }
+
+    @Test
+    void completesExactlyOnceAfterTheItemsAndWithoutDemand() {
+        ManualExecutor ex = new ManualExecutor();
+        TestSubscriber<Integer> ts = TestSubscriber.create(0);
+        QueueLoop loop = new QueueLoop(ts, ex, 16);
+        loop.start();
+        ex.runAll();
+        loop.emit(1);
+        loop.emit(2);
+        loop.complete();
+        ex.runAll();
+        ts.assertNotTerminated(); // items are left and nobody asked for them
+        ts.request(1);
+        ex.runAll();
+        ts.assertNotTerminated();
+        ts.request(1);
+        ex.runAll();
+        ts.assertCompleted(); // RS 1.4: the last item went, then completion without further demand
+        assertEquals(List.of(1, 2), ts.items());
+        assertEquals(1, loop.finished.get());
+
+        loop.complete();
+        loop.schedule();
+        ts.request(5);
+        loop.cancel();
+        ex.runAll();
+        ts.assertCompleted();
+        assertEquals(1, loop.finished.get(), "onFinished once");
+        assertTrue(loop.isCancelled());
+    }
+
+    @Test
+    void failsAfterTheItems() {
+        ManualExecutor ex = new ManualExecutor();
+        TestSubscriber<Integer> ts = TestSubscriber.create(Long.MAX_VALUE);
+        QueueLoop loop = new QueueLoop(ts, ex, 16);
+        loop.start();
+        loop.emit(1);
+        IllegalStateException boom = new IllegalStateException("boom");
+        loop.error(boom);
+        ex.runAll();
+        ts.assertFailedWith(boom);
+        assertEquals(List.of(1), ts.items());
+    }
+
+    @Test
+    void cancelStopsDeliveryWithoutATerminalSignal() {
+        ManualExecutor ex = new ManualExecutor();
+        TestSubscriber<Integer> ts = TestSubscriber.create(0);
+        QueueLoop loop = new QueueLoop(ts, ex, 16);
+        loop.start();
+        ex.runAll();
+        for (int i = 0; i < 5; i++) {
+            loop.emit(i);
+        }
+        ts.request(5);
+        ts.subscription().cancel();
+        ts.subscription().cancel(); // RS 3.7: idempotent
+        ex.runAll();
+        assertEquals(0, ts.itemCount());
+        ts.assertNotTerminated();
+        assertTrue(loop.isCancelled());
+        assertEquals(1, loop.finished.get());
+        ts.request(1); // RS 3.6: a no-op now
+        loop.complete();
+        ex.runAll();
+        assertEquals(0, ex.pending());
+        ts.assertNotTerminated();
+    }
+
+    @Test
+    void cancelInsideOnNextStopsAtOnce() {
+        ManualExecutor ex = new ManualExecutor();
+        TestSubscriber<Integer> ts = TestSubscriber.<Integer>create(Long.MAX_VALUE).onNextHook((s, v) -> {
+            if (v == 2) {
+                s.cancel(); // arms the guard in TestSubscriber: a later onNext is a violation
+            }
+        });
+        QueueLoop loop = new QueueLoop(ts, ex, 16);
+        for (int i = 0; i < 10; i++) {
+            loop.queue.offer(i);
+        }
+        loop.start();
+        ex.runAll();
+        ts.assertNotTerminated();
+        assertEquals(List.of(0, 1, 2), ts.items());
+        assertEquals(7, loop.queue.size(), "what was not delivered stays with the source");
+        assertEquals(1, loop.finished.get());
+    }
+
+    @Test
+    void aNonPositiveRequestSignalsIllegalArgumentException() {
+        for (long bad : new long[] {0L, -1L, Long.MIN_VALUE}) {
+            ManualExecutor ex = new ManualExecutor();
+            TestSubscriber<Integer> ts = TestSubscriber.create(2);
+            QueueLoop loop = new QueueLoop(ts, ex, 16);
+            loop.start();
+            for (int i = 0; i < 5; i++) {
+                loop.emit(i);
+            }
+            ex.runAll();
+            ts.request(bad);
+            ex.runAll();
+            ts.assertFailed(IllegalArgumentException.class); // RS 3.9
+            assertEquals(List.of(0, 1), ts.items());
+            assertTrue(loop.isCancelled());
+        }
+    }
+
+    @Test
+    void aTurnYieldsItsThreadAfterBatchItems() {
+        ManualExecutor ex = new ManualExecutor();
+        TestSubscriber<Integer> ts = TestSubscriber.create(Long.MAX_VALUE);
+        QueueLoop loop = new QueueLoop(ts, ex, 4);
+        for (int i = 0; i < 10; i++) {
+            loop.queue.offer(i);
+        }
+        loop.start();
+        assertEquals(1, ex.executions());
+        List<Integer> perTurn = new ArrayList<>();
+        List<Integer> executions = new ArrayList<>();
+        while (ex.runNext()) {
+            perTurn.add(ts.itemCount());
+            executions.add(ex.executions());
+        }
+        assertEquals(List.of(4, 8, 10), perTurn, "at most 4 items per turn");
+        assertEquals(List.of(2, 3, 3), executions, "a full turn re-submits itself once; the last one leaves");
+        loop.complete();
+        assertEquals(4, ex.executions(), "woken once more to complete");
+        ex.runAll();
+        ts.assertCompleted();
+    }
+
+    @Test
+    void aRejectedStartSignalsOnSubscribeThenOnError() {
+        ManualExecutor ex = new ManualExecutor().reject();
+        TestSubscriber<Integer> ts = TestSubscriber.create(1);
+        QueueLoop loop = new QueueLoop(ts, ex, 16);
+        loop.start(); // on this thread, since the executor will not run anything
+        ts.assertFailed(RejectedExecutionException.class); // also checks onSubscribe came first (RS 1.9)
+        assertEquals(1, loop.finished.get());
+        assertTrue(loop.isCancelled());
+        loop.emit(1);
+        ts.request(1);
+        assertEquals(0, ts.itemCount());
+        ts.assertFailed(RejectedExecutionException.class);
+    }
+
+    @Test
+    void aRejectionLaterOnSignalsOnError() {
+        ManualExecutor ex = new ManualExecutor();
+        TestSubscriber<Integer> ts = TestSubscriber.create(0);
+        QueueLoop loop = new QueueLoop(ts, ex, 16);
+        loop.start();
+        ex.runAll();
+        ex.reject();
+        loop.emit(1);
+        ts.request(1);
+        ts.assertFailed(RejectedExecutionException.class);
+        assertEquals(0, ts.itemCount());
+        assertEquals(1, loop.finished.get());
+    }
+
+    @Test
+    void aThrowingOnNextCancelsTheLoop() {
+        ManualExecutor ex = new ManualExecutor();
+        AtomicInteger calls = new AtomicInteger();
+        Flow.Subscriber<Integer> broken = new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                s.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(Integer item) {
+                calls.incrementAndGet();
+                throw new IllegalStateException("subscriber bug");
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        };
+        QueueLoop loop = new QueueLoop(broken, ex, 16);
+        loop.start();
+        loop.emit(1);
+        loop.emit(2);
+        ex.runAll();
+        assertEquals(1, calls.get(), "RS 2.13: treated as cancelled, no further onNext");
+        assertTrue(loop.isCancelled());
+        assertEquals(1L, loop.delivered.get(), "the item it threw on counts as delivered");
+        assertEquals(1, loop.finished.get());
+        assertEquals(List.of(2), new ArrayList<>(loop.queue), "the rest stays with the source");
+    }
+
+    // ------------------------------------------------------------------ under concurrency
+
+    @Test
+    void concurrentRequestsAndEmitsNeverOverlapOnNextNorExceedDemand() {
+        for (int round = 0; round < 10; round++) {
+            TestSubscriber<Integer> ts = TestSubscriber.create(0);
+            QueueLoop loop = new QueueLoop(ts, DefaultExecutor.get(), 8);
+            loop.start();
+            ts.awaitSubscribed();
+            int perEmitter = 20_000;
+            int requesters = 4;
+            Race.Task[] tasks = new Race.Task[2 + requesters];
+            tasks[0] = () -> {
+                for (int i = 0; i < perEmitter; i++) {
+                    loop.emit(i);
+                }
+            };
+            tasks[1] = () -> {
+                for (int i = perEmitter; i < 2 * perEmitter; i++) {
+                    loop.emit(i);
+                }
+            };
+            for (int r = 0; r < requesters; r++) {
+                tasks[2 + r] = () -> {
+                    for (int i = 0; i < 2 * perEmitter / requesters; i++) {
+                        ts.request(1);
+                    }
+                };
+            }
+            Race.race(tasks);
+            ts.awaitCount(2 * perEmitter);
+            ts.assertNoViolations(); // no overlapping onNext (RS 1.3), never more than requested (RS 1.1)
+            assertEquals(2 * perEmitter, ts.itemCount());
+            // the loop subtracts what it delivered after the batch, so just after the last onNext
+            io.flowrelay.test.Await.until(() -> loop.requested() == 0L, () -> "demand used up, is " + loop.requested());
+            List<Integer> items = ts.items();
+            int nextLow = 0;
+            int nextHigh = perEmitter;
+            for (int v : items) {
+                if (v < perEmitter) {
+                    assertEquals(nextLow++, v, "the first emitter's order");
+                } else {
+                    assertEquals(nextHigh++, v, "the second emitter's order");
+                }
+            }
+            loop.complete();
+            ts.awaitTerminal().assertCompleted();
+        }
+    }
+
+    @Test
+    void theTerminalSignalComesExactlyOnceWhateverRacesForIt() {
+        for (int round = 0; round < 300; round++) {
+            TestSubscriber<Integer> ts = TestSubscriber.create(0);
+            QueueLoop loop = new QueueLoop(ts, DefaultExecutor.get(), 2);
+            loop.start();
+            for (int i = 0; i < 5; i++) {
+                loop.queue.offer(i);
+            }
+            ts.awaitSubscribed();
+            Race.race(loop::complete, () -> ts.request(3), () -> ts.request(Long.MAX_VALUE), loop::schedule, loop::complete);
+            ts.awaitTerminal();
+            ts.assertCompleted();
+            assertEquals(List.of(0, 1, 2, 3, 4), ts.items());
+            io.flowrelay.test.Await.until(() -> loop.finished.get() == 1, "onFinished");
+            assertFalse(loop.finished.get() > 1);
+        }
+    }
+}
