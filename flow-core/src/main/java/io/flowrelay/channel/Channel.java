@@ -108,7 +108,8 @@ public interface Channel<T> extends Sender<T>, Flow.Processor<T, T>, Iterable<T>
 
     /**
      * The capacity of the buffer: 0 for a rendezvous channel, {@link Integer#MAX_VALUE} for an
-     * unbounded one. A bounded channel's requested capacity is rounded up to a power of two.
+     * unbounded one. A bounded channel's requested capacity is rounded up to a power of two, and
+     * is at least 2 ({@code bounded(1)} holds two items; use {@link Channels#rendezvous()} for none).
      */
     int capacity();
 

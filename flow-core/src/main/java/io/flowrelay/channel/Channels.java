@@ -30,12 +30,12 @@ public final class Channels {
     private Channels() {
     }
 
-    /** A bounded channel with policy {@link Overflow#BLOCK}; {@code capacity} is rounded up to a power of two. */
+    /** A bounded channel with policy {@link Overflow#BLOCK}; {@code capacity} is rounded up to a power of two, at least 2. */
     public static <T> Channel<T> bounded(int capacity) {
         return Channels.<T>builder().capacity(capacity).build();
     }
 
-    /** A bounded channel that drops by {@code overflow} (never {@link Overflow#BLOCK}) and hands dropped items to {@code onDrop}. */
+    /** A bounded channel with an overflow policy; items dropped by {@code DROP_NEWEST}/{@code DROP_OLDEST} go to {@code onDrop}. */
     public static <T> Channel<T> bounded(int capacity, Overflow overflow, Consumer<? super T> onDrop) {
         return Channels.<T>builder().capacity(capacity).overflow(overflow).onDrop(onDrop).build();
     }
@@ -71,7 +71,7 @@ public final class Channels {
         private Builder() {
         }
 
-        /** Buffer capacity: 0 for rendezvous, else rounded up to a power of two. */
+        /** Buffer capacity: 0 for rendezvous, else rounded up to a power of two, at least 2. */
         public Builder<T> capacity(int capacity) {
             if (capacity < 0 || capacity > (1 << 30)) {
                 throw new IllegalArgumentException("capacity must be in [0, 2^30], got " + capacity);
