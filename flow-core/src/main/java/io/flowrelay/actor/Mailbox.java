@@ -25,12 +25,12 @@ public final class Mailbox {
         return UNBOUNDED;
     }
 
-    /** At most {@code capacity} messages (rounded up to a power of two); {@code tell} waits while full. */
+    /** At most {@code capacity} messages (rounded up to a power of two, at least 2); {@code tell} waits while full. */
     public static Mailbox bounded(int capacity) {
         return bounded(capacity, Overflow.BLOCK);
     }
 
-    /** At most {@code capacity} messages (rounded up to a power of two), with an overflow policy. */
+    /** At most {@code capacity} messages (rounded up to a power of two, at least 2), with an overflow policy. */
     public static Mailbox bounded(int capacity, Overflow overflow) {
         if (capacity < 1 || capacity > (1 << 30)) {
             throw new IllegalArgumentException("mailbox capacity must be in [1, 2^30], got " + capacity);
