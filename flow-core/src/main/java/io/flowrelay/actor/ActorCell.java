@@ -358,11 +358,11 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
             if (b == null) {
                 throw new IllegalStateException("actor factory of " + path + " returned null");
             }
-            behavior = b;
             incarnation = b instanceof Actor ? (Actor<M>) b : null;
             if (incarnation != null) {
                 incarnation.preStart(this);
             }
+            behavior = b; // only a started instance handles messages; failed() sees null if preStart threw
         } catch (Throwable ex) {
             rethrowFatal(ex);
             failed(ex, null);
