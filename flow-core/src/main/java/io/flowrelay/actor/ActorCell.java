@@ -449,7 +449,10 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         }
     }
 
-    /** Replaces the instance: preRestart on the old one, children stopped, a fresh one after the backoff. */
+    /**
+     * Replaces the instance: preRestart on the old one, children stopped, a fresh one once those
+     * children have ended (their names are free again) and after the backoff.
+     */
     private void restart(Throwable cause, long delayNanos) {
         Actor<M> old = incarnation;
         if (old != null) {
@@ -459,14 +462,26 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
                 rethrowFatal(ex);
             }
         }
+        List<CompletableFuture<Void>> ending = new ArrayList<>();
         for (ActorCell<?> c : children.values()) {
             c.stop();
+            ending.add(c.termination);
         }
         behavior = null;
         incarnation = null;
         paused = true; // the loop takes no mailbox message until Resume
         int gen = ++restartGen;
         Resume resume = new Resume(gen);
+        if (ending.isEmpty()) {
+            resumeAfter(resume, delayNanos);
+        } else {
+            // a fresh instance that spawns its children again by name must not find the old ones
+            CompletableFuture.allOf(ending.toArray(new CompletableFuture<?>[0]))
+                    .whenComplete((v, e) -> resumeAfter(resume, delayNanos));
+        }
+    }
+
+    private void resumeAfter(Resume resume, long delayNanos) {
         if (delayNanos <= 0L) {
             enqueueSystem(resume); // through the loop: no recursion when preStart keeps failing
         } else {
