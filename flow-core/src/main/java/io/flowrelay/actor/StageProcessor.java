@@ -68,9 +68,9 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
         Dispatcher d = options.dispatcher() != null ? options.dispatcher() : sys.defaultDispatcher;
         Executor executor = d.assign();
         int capacity = options.mailbox().capacity();
-        this.input = new BufferedChannel<>(capacity, Overflow.BLOCK, null, executor, d.throughput(), 1, true);
-        this.output = new BufferedChannel<>(capacity, Overflow.BLOCK, null, executor, d.throughput(), 1, false);
         this.ref = new StageRef("/stage/" + name);
+        this.input = new BufferedChannel<>(capacity, Overflow.BLOCK, this::onLateInput, executor, d.throughput(), 1, true);
+        this.output = new BufferedChannel<>(capacity, Overflow.BLOCK, null, executor, d.throughput(), 1, false);
         this.loop = new StageLoop(new Worker(), executor, d.throughput());
         input.attach(loop);
         loop.start();
@@ -145,6 +145,17 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
                 loop.schedule();
             }
         });
+    }
+
+    /**
+     * An upstream item that came after the input closed (stop or shutdown cancelled upstream, but
+     * items requested before may still come: RS 2.8). stopError is ordered before the close that
+     * made this item late.
+     */
+    private void onLateInput(I item) {
+        Throwable cause = stopError;
+        sys.deadLetter(ref, item, cause == null && sys.isShuttingDown() ? DeadLetter.Reason.SHUTDOWN
+                : DeadLetter.Reason.STOPPED, cause);
     }
 
     private StageHandler<I, O> newHandler() {
