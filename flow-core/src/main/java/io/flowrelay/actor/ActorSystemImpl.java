@@ -50,6 +50,7 @@ final class ActorSystemImpl implements ActorSystem {
     private final LongAdder processedByEnded = new LongAdder();
     private final LongAdder droppedByEnded = new LongAdder();
     private final CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
+    private final CompletionStage<ShutdownReport> reportStage = report.minimalCompletionStage();
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicBoolean shutdownBegun = new AtomicBoolean();
     private volatile boolean shuttingDown;
@@ -262,7 +263,7 @@ final class ActorSystemImpl implements ActorSystem {
             }
             checkDone();
         }
-        return report.minimalCompletionStage();
+        return reportStage;
     }
 
     private void checkDone() {
