@@ -42,6 +42,12 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
      *   state    — RUNNING -> STOPPING (by the actor's turn) / -> TERMINATED (by onComplete).
      *   watchers, children — concurrent maps.
      *   dropped, deadLettered — getAndAdd.
+     *   leftoverWip — serialises drainLeftovers() between the loop's end and racing tells.
+     *
+     * A tell that races with the mailbox's close can enqueue after the loop's last look at the
+     * mailbox (the channel checks CLOSED, then offers; the loop checks CLOSED, then emptiness).
+     * Dekker pair: the tell offers, fences (published()), then reads state; onComplete writes
+     * state = TERMINATED, fences, then drains. One of them finds the message: dead letters.
      */
 
     static final int RUNNING = 0;
@@ -75,6 +81,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     private volatile long processed;
     private volatile long dropped;
     private volatile long deadLettered;
+    private volatile int leftoverWip;
 
     ActorCell(ActorSystemImpl sys, ActorCell<?> parent, String name, Supplier<? extends Behavior<M>> factory,
               ActorOptions options) {
@@ -112,6 +119,9 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         Objects.requireNonNull(message, "message");
         SendResult r = mailbox.trySend(message);
         if (r == SendResult.OK) {
+            if (state == TERMINATED) { // the offer was fenced in published(): see the notes
+                drainLeftovers();
+            }
             return r;
         }
         if (r == SendResult.CLOSED) {
@@ -124,6 +134,10 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         }
         try {
             mailbox.send(message); // BLOCK: wait for room
+            VarHandle.fullFence();
+            if (state == TERMINATED) {
+                drainLeftovers();
+            }
             return SendResult.OK;
         } catch (ChannelClosedException ex) {
             sys.deadLetter(this, message, closedReason(), null);
@@ -317,6 +331,8 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     @Override
     public void onComplete() {
         state = TERMINATED;
+        VarHandle.fullFence();
+        drainLeftovers(); // messages that slipped in after the loop's last look (see the notes)
         if (!sys.isShuttingDown()) {
             for (ActorCell<?> c : children.values()) {
                 c.stop();
@@ -504,6 +520,24 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         return mailbox.size();
     }
 
+    /** After the loop has ended: whatever is still in the mailbox goes to dead letters. Any thread, one at a time. */
+    private void drainLeftovers() {
+        if ((int) LEFTOVER_WIP.getAndAdd(this, 1) != 0) {
+            return;
+        }
+        int missed = 1;
+        for (;;) {
+            Object o;
+            while ((o = mailbox.pollItem()) != null) {
+                sys.deadLetter(this, o, DeadLetter.Reason.STOPPED, stopCause);
+            }
+            missed = (int) LEFTOVER_WIP.getAndAdd(this, -missed) - missed;
+            if (missed == 0) {
+                return;
+            }
+        }
+    }
+
     static void rethrowFatal(Throwable ex) {
         if (ex instanceof VirtualMachineError) {
             throw (VirtualMachineError) ex;
@@ -540,6 +574,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     private static final VarHandle PROCESSED;
     private static final VarHandle DROPPED;
     private static final VarHandle DEAD_LETTERED;
+    private static final VarHandle LEFTOVER_WIP;
 
     static {
         try {
@@ -547,6 +582,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
             PROCESSED = l.findVarHandle(ActorCell.class, "processed", long.class);
             DROPPED = l.findVarHandle(ActorCell.class, "dropped", long.class);
             DEAD_LETTERED = l.findVarHandle(ActorCell.class, "deadLettered", long.class);
+            LEFTOVER_WIP = l.findVarHandle(ActorCell.class, "leftoverWip", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
