@@ -35,6 +35,10 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
      *           decremented by the completing thread; the one that reaches 0 re-schedules the loop.
      * handler, flushed, stopped, stopError, budget, processed — loop thread only (paused: volatile,
      *           also cleared by the timer after a backoff).
+     * leftovers — an input that races with the input's close can land after the loop's last look
+     *           (the channel checks CLOSED, then offers). Dekker pair: onNext offers, fences
+     *           (published()), then reads done; end() completes done, fences, then drains. One of
+     *           them finds the input: dead letters. leftoverWip serialises the drains.
      */
 
     private static final Object FLUSH = new Object();
@@ -58,6 +62,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
     private volatile boolean paused;
     private volatile int pending;
     private volatile long processed;
+    private volatile int leftoverWip;
 
     StageProcessor(ActorSystemImpl sys, String name, Supplier<? extends StageHandler<I, O>> factory, ActorOptions options) {
         this.sys = sys;
@@ -107,6 +112,9 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
     @Override
     public void onNext(I item) {
         input.onNext(item);
+        if (done.isDone()) { // the offer was fenced in published(): see the notes
+            drainLeftovers();
+        }
     }
 
     @Override
@@ -156,6 +164,24 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
         Throwable cause = stopError;
         sys.deadLetter(ref, item, cause == null && sys.isShuttingDown() ? DeadLetter.Reason.SHUTDOWN
                 : DeadLetter.Reason.STOPPED, cause);
+    }
+
+    /** After the loop has ended: inputs still in the buffer came too late. Any thread, one at a time. */
+    private void drainLeftovers() {
+        if ((int) LEFTOVER_WIP.getAndAdd(this, 1) != 0) {
+            return;
+        }
+        int missed = 1;
+        for (;;) {
+            I v;
+            while ((v = input.pollItem()) != null) {
+                onLateInput(v);
+            }
+            missed = (int) LEFTOVER_WIP.getAndAdd(this, -missed) - missed;
+            if (missed == 0) {
+                return;
+            }
+        }
     }
 
     private StageHandler<I, O> newHandler() {
@@ -258,6 +284,8 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
 
         private void end() {
             done.complete(null);
+            VarHandle.fullFence();
+            drainLeftovers(); // inputs that slipped in after the loop's last look (see the notes)
             sys.stageEnded(StageProcessor.this);
         }
     }
@@ -354,12 +382,14 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
 
     private static final VarHandle PENDING;
     private static final VarHandle PROCESSED;
+    private static final VarHandle LEFTOVER_WIP;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             PENDING = l.findVarHandle(StageProcessor.class, "pending", int.class);
             PROCESSED = l.findVarHandle(StageProcessor.class, "processed", long.class);
+            LEFTOVER_WIP = l.findVarHandle(StageProcessor.class, "leftoverWip", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
