@@ -253,8 +253,13 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
             throw new IllegalArgumentException("only actors can be watched: " + ref.path());
         }
         target.watchers.put(this, message);
-        if (target.state == TERMINATED && target.watchers.remove(this) != null) {
-            enqueueSystem(new Watched(target, message, target.stopCause));
+        if (target.state == TERMINATED) {
+            // ending or ended: signal once it has left the registries, exactly once (the remove decides)
+            target.termination.whenComplete((v, e) -> {
+                if (target.watchers.remove(this) != null) {
+                    enqueueSystem(new Watched(target, message, target.stopCause));
+                }
+            });
         }
     }
 
@@ -348,16 +353,16 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         }
         behavior = null;
         incarnation = null;
+        if (parent != null) {
+            parent.children.remove(name, this);
+        }
+        sys.terminated(this); // before the watchers: on Terminated the name is free and children() is without it
         for (ActorCell<?> w : watchers.keySet()) {
             Object msg = watchers.remove(w);
             if (msg != null) {
                 w.enqueueSystem(new Watched(this, msg, stopCause));
             }
         }
-        if (parent != null) {
-            parent.children.remove(name, this);
-        }
-        sys.terminated(this);
         termination.complete(null);
     }
 
