@@ -35,7 +35,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
      * actor runs one message at a time on its dispatcher, `throughput` per turn.
      *
      * Written only on the actor's turn (the loop thread of the moment, serialised by the loop's wip):
-     *   behavior, incarnation, paused, restartGen, budget, processed (published with setRelease).
+     *   behavior, incarnation, paused, restartGen, budget, deferred, processed (published with setRelease).
      * Written by any thread:
      *   system   — system messages (Stop, Resume, RestartAll, ChildFailed, Watched); the loop polls
      *              them before mailbox messages, also while paused.
@@ -76,6 +76,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     private int restartGen;
     private final RestartBudget budget;
     private Throwable stopCause;
+    private List<Watched> deferred; // watch signals that came while a restart was pending
 
     private volatile int state;
     private volatile long processed;
@@ -384,6 +385,12 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
                 incarnation.preStart(this);
             }
             behavior = b; // only a started instance handles messages; failed() sees null if preStart threw
+            if (deferred != null) { // signals that came during the restart: for the fresh instance
+                for (Watched w : deferred) {
+                    enqueueSystem(w);
+                }
+                deferred = null;
+            }
         } catch (Throwable ex) {
             rethrowFatal(ex);
             failed(ex, null);
@@ -408,7 +415,14 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
                 failed(new ActorFailedException(f.child.path, f.cause), null);
             }
         } else if (m instanceof Watched w) {
-            if (state != RUNNING || behavior == null) {
+            if (state != RUNNING) {
+                return;
+            }
+            if (behavior == null) { // restarting: keep it for the fresh instance
+                if (deferred == null) {
+                    deferred = new ArrayList<>();
+                }
+                deferred.add(w);
                 return;
             }
             if (w.message != NO_MESSAGE) {
