@@ -35,13 +35,19 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
      * actor runs one message at a time on its dispatcher, `throughput` per turn.
      *
      * Written only on the actor's turn (the loop thread of the moment, serialised by the loop's wip):
-     *   behavior, incarnation, paused, restartGen, budget, processed (published with setRelease).
+     *   behavior, incarnation, paused, restartGen, budget, deferred, processed (published with setRelease).
      * Written by any thread:
      *   system   — system messages (Stop, Resume, RestartAll, ChildFailed, Watched); the loop polls
      *              them before mailbox messages, also while paused.
      *   state    — RUNNING -> STOPPING (by the actor's turn) / -> TERMINATED (by onComplete).
      *   watchers, children — concurrent maps.
      *   dropped, deadLettered — getAndAdd.
+     *   leftoverWip — serialises drainLeftovers() between the loop's end and racing tells.
+     *
+     * A tell that races with the mailbox's close can enqueue after the loop's last look at the
+     * mailbox (the channel checks CLOSED, then offers; the loop checks CLOSED, then emptiness).
+     * Dekker pair: the tell offers, fences (published()), then reads state; onComplete writes
+     * state = TERMINATED, fences, then drains. One of them finds the message: dead letters.
      */
 
     static final int RUNNING = 0;
@@ -70,11 +76,13 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     private int restartGen;
     private final RestartBudget budget;
     private Throwable stopCause;
+    private List<Watched> deferred; // watch signals that came while a restart was pending
 
     private volatile int state;
     private volatile long processed;
     private volatile long dropped;
     private volatile long deadLettered;
+    private volatile int leftoverWip;
 
     ActorCell(ActorSystemImpl sys, ActorCell<?> parent, String name, Supplier<? extends Behavior<M>> factory,
               ActorOptions options) {
@@ -112,6 +120,9 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         Objects.requireNonNull(message, "message");
         SendResult r = mailbox.trySend(message);
         if (r == SendResult.OK) {
+            if (state == TERMINATED) { // the offer was fenced in published(): see the notes
+                drainLeftovers();
+            }
             return r;
         }
         if (r == SendResult.CLOSED) {
@@ -124,6 +135,10 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         }
         try {
             mailbox.send(message); // BLOCK: wait for room
+            VarHandle.fullFence();
+            if (state == TERMINATED) {
+                drainLeftovers();
+            }
             return SendResult.OK;
         } catch (ChannelClosedException ex) {
             sys.deadLetter(this, message, closedReason(), null);
@@ -239,8 +254,13 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
             throw new IllegalArgumentException("only actors can be watched: " + ref.path());
         }
         target.watchers.put(this, message);
-        if (target.state == TERMINATED && target.watchers.remove(this) != null) {
-            enqueueSystem(new Watched(target, message, target.stopCause));
+        if (target.state == TERMINATED) {
+            // ending or ended: signal once it has left the registries, exactly once (the remove decides)
+            target.termination.whenComplete((v, e) -> {
+                if (target.watchers.remove(this) != null) {
+                    enqueueSystem(new Watched(target, message, target.stopCause));
+                }
+            });
         }
     }
 
@@ -317,6 +337,8 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     @Override
     public void onComplete() {
         state = TERMINATED;
+        VarHandle.fullFence();
+        drainLeftovers(); // messages that slipped in after the loop's last look (see the notes)
         if (!sys.isShuttingDown()) {
             for (ActorCell<?> c : children.values()) {
                 c.stop();
@@ -332,16 +354,16 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         }
         behavior = null;
         incarnation = null;
+        if (parent != null) {
+            parent.children.remove(name, this);
+        }
+        sys.terminated(this); // before the watchers: on Terminated the name is free and children() is without it
         for (ActorCell<?> w : watchers.keySet()) {
             Object msg = watchers.remove(w);
             if (msg != null) {
                 w.enqueueSystem(new Watched(this, msg, stopCause));
             }
         }
-        if (parent != null) {
-            parent.children.remove(name, this);
-        }
-        sys.terminated(this);
         termination.complete(null);
     }
 
@@ -358,10 +380,16 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
             if (b == null) {
                 throw new IllegalStateException("actor factory of " + path + " returned null");
             }
-            behavior = b;
             incarnation = b instanceof Actor ? (Actor<M>) b : null;
             if (incarnation != null) {
                 incarnation.preStart(this);
+            }
+            behavior = b; // only a started instance handles messages; failed() sees null if preStart threw
+            if (deferred != null) { // signals that came during the restart: for the fresh instance
+                for (Watched w : deferred) {
+                    enqueueSystem(w);
+                }
+                deferred = null;
             }
         } catch (Throwable ex) {
             rethrowFatal(ex);
@@ -387,7 +415,14 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
                 failed(new ActorFailedException(f.child.path, f.cause), null);
             }
         } else if (m instanceof Watched w) {
-            if (state != RUNNING || behavior == null) {
+            if (state != RUNNING) {
+                return;
+            }
+            if (behavior == null) { // restarting: keep it for the fresh instance
+                if (deferred == null) {
+                    deferred = new ArrayList<>();
+                }
+                deferred.add(w);
                 return;
             }
             if (w.message != NO_MESSAGE) {
@@ -449,7 +484,10 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         }
     }
 
-    /** Replaces the instance: preRestart on the old one, children stopped, a fresh one after the backoff. */
+    /**
+     * Replaces the instance: preRestart on the old one, children stopped, a fresh one once those
+     * children have ended (their names are free again) and after the backoff.
+     */
     private void restart(Throwable cause, long delayNanos) {
         Actor<M> old = incarnation;
         if (old != null) {
@@ -459,14 +497,26 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
                 rethrowFatal(ex);
             }
         }
+        List<CompletableFuture<Void>> ending = new ArrayList<>();
         for (ActorCell<?> c : children.values()) {
             c.stop();
+            ending.add(c.termination);
         }
         behavior = null;
         incarnation = null;
         paused = true; // the loop takes no mailbox message until Resume
         int gen = ++restartGen;
         Resume resume = new Resume(gen);
+        if (ending.isEmpty()) {
+            resumeAfter(resume, delayNanos);
+        } else {
+            // a fresh instance that spawns its children again by name must not find the old ones
+            CompletableFuture.allOf(ending.toArray(new CompletableFuture<?>[0]))
+                    .whenComplete((v, e) -> resumeAfter(resume, delayNanos));
+        }
+    }
+
+    private void resumeAfter(Resume resume, long delayNanos) {
         if (delayNanos <= 0L) {
             enqueueSystem(resume); // through the loop: no recursion when preStart keeps failing
         } else {
@@ -487,6 +537,24 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
 
     int depth() {
         return mailbox.size();
+    }
+
+    /** After the loop has ended: whatever is still in the mailbox goes to dead letters. Any thread, one at a time. */
+    private void drainLeftovers() {
+        if ((int) LEFTOVER_WIP.getAndAdd(this, 1) != 0) {
+            return;
+        }
+        int missed = 1;
+        for (;;) {
+            Object o;
+            while ((o = mailbox.pollItem()) != null) {
+                sys.deadLetter(this, o, DeadLetter.Reason.STOPPED, stopCause);
+            }
+            missed = (int) LEFTOVER_WIP.getAndAdd(this, -missed) - missed;
+            if (missed == 0) {
+                return;
+            }
+        }
     }
 
     static void rethrowFatal(Throwable ex) {
@@ -525,6 +593,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     private static final VarHandle PROCESSED;
     private static final VarHandle DROPPED;
     private static final VarHandle DEAD_LETTERED;
+    private static final VarHandle LEFTOVER_WIP;
 
     static {
         try {
@@ -532,6 +601,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
             PROCESSED = l.findVarHandle(ActorCell.class, "processed", long.class);
             DROPPED = l.findVarHandle(ActorCell.class, "dropped", long.class);
             DEAD_LETTERED = l.findVarHandle(ActorCell.class, "deadLettered", long.class);
+            LEFTOVER_WIP = l.findVarHandle(ActorCell.class, "leftoverWip", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

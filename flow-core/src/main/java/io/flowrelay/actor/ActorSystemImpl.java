@@ -50,6 +50,7 @@ final class ActorSystemImpl implements ActorSystem {
     private final LongAdder processedByEnded = new LongAdder();
     private final LongAdder droppedByEnded = new LongAdder();
     private final CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
+    private final CompletionStage<ShutdownReport> reportStage = report.minimalCompletionStage();
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicBoolean shutdownBegun = new AtomicBoolean();
     private volatile boolean shuttingDown;
@@ -257,12 +258,12 @@ final class ActorSystemImpl implements ActorSystem {
             for (ActorCell<?> c : live) {
                 c.closeMailbox();
             }
-            if (!schedule(timeout, () -> finish(false))) {
-                finish(false);
+            if (!schedule(timeout, this::finish)) {
+                finish();
             }
             checkDone();
         }
-        return report.minimalCompletionStage();
+        return reportStage;
     }
 
     private void checkDone() {
@@ -274,10 +275,11 @@ final class ActorSystemImpl implements ActorSystem {
                 return;
             }
         }
-        finish(true);
+        finish();
     }
 
-    private void finish(boolean completed) {
+    /** Makes the report, once: by the last termination, or by the timeout (which may find nothing left). */
+    private void finish() {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
@@ -301,7 +303,7 @@ final class ActorSystemImpl implements ActorSystem {
             }
         }
         Duration took = Duration.ofNanos(clock.getAsLong() - shutdownStart);
-        ShutdownReport r = new ShutdownReport(completed && unfinished.isEmpty(), took, processed, dropped,
+        ShutdownReport r = new ShutdownReport(unfinished.isEmpty(), took, processed, dropped,
                 deadLetters.count(), remaining, List.copyOf(unfinished));
         deadLetters.complete();
         if (ownsTimer) {

@@ -91,6 +91,11 @@ final class Gather<R> {
         }
     }
 
+    /** Replies collected so far. */
+    int filled() {
+        return filled.get();
+    }
+
     @Override
     public String toString() {
         return "Gather[" + filled.get() + "/" + need + " of " + total + ", slots=" + Arrays.toString(new Object[0]) + "]";

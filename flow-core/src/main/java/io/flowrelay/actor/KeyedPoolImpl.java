@@ -143,7 +143,9 @@ final class KeyedPoolImpl<K, Q, R> implements KeyedPool<K, Q, R> {
         for (int i = 0; i < futures.size(); i++) {
             g.add(i, futures.get(i));
         }
-        sys.timeout(g.result, timeout, () -> "pool " + name + " batch of " + requests.size());
+        int n = futures.size();
+        sys.timeout(g.result, timeout, () -> "pool " + name + " batch of " + n + " (" + g.filled() + " of " + n
+                + " responses came)");
         return g.result;
     }
 

@@ -40,6 +40,10 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
      * cancelled — set once by the cancel that takes `downstreams` to 0: the stage has no consumer
      *           left, so it closes its input (cancels upstream, RS 3.14 / the processor rules of the
      *           TCK) and the loop ends: queued inputs go to dead letters, downstream completes.
+     * leftovers — an input that races with the input's close can land after the loop's last look
+     *           (the channel checks CLOSED, then offers). Dekker pair: onNext offers, fences
+     *           (published()), then reads done; end() completes done, fences, then drains. One of
+     *           them finds the input: dead letters. leftoverWip serialises the drains.
      */
 
     private static final Object FLUSH = new Object();
@@ -65,6 +69,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
     private volatile int downstreams;
     private volatile boolean cancelled;
     private volatile long processed;
+    private volatile int leftoverWip;
 
     StageProcessor(ActorSystemImpl sys, String name, Supplier<? extends StageHandler<I, O>> factory, ActorOptions options) {
         this.sys = sys;
@@ -75,9 +80,9 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
         Dispatcher d = options.dispatcher() != null ? options.dispatcher() : sys.defaultDispatcher;
         Executor executor = d.assign();
         int capacity = options.mailbox().capacity();
-        this.input = new BufferedChannel<>(capacity, Overflow.BLOCK, null, executor, d.throughput(), 1, true);
-        this.output = new BufferedChannel<>(capacity, Overflow.BLOCK, null, executor, d.throughput(), 1, false);
         this.ref = new StageRef("/stage/" + name);
+        this.input = new BufferedChannel<>(capacity, Overflow.BLOCK, this::onLateInput, executor, d.throughput(), 1, true);
+        this.output = new BufferedChannel<>(capacity, Overflow.BLOCK, null, executor, d.throughput(), 1, false);
         this.loop = new StageLoop(new Worker(), executor, d.throughput());
         input.attach(loop);
         loop.start();
@@ -114,6 +119,9 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
     @Override
     public void onNext(I item) {
         input.onNext(item);
+        if (done.isDone()) { // the offer was fenced in published(): see the notes
+            drainLeftovers();
+        }
     }
 
     @Override
@@ -163,6 +171,35 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
                 loop.schedule();
             }
         });
+    }
+
+    /**
+     * An upstream item that came after the input closed (stop or shutdown cancelled upstream, but
+     * items requested before may still come: RS 2.8). stopError is ordered before the close that
+     * made this item late.
+     */
+    private void onLateInput(I item) {
+        Throwable cause = stopError;
+        sys.deadLetter(ref, item, cause == null && sys.isShuttingDown() ? DeadLetter.Reason.SHUTDOWN
+                : DeadLetter.Reason.STOPPED, cause);
+    }
+
+    /** After the loop has ended: inputs still in the buffer came too late. Any thread, one at a time. */
+    private void drainLeftovers() {
+        if ((int) LEFTOVER_WIP.getAndAdd(this, 1) != 0) {
+            return;
+        }
+        int missed = 1;
+        for (;;) {
+            I v;
+            while ((v = input.pollItem()) != null) {
+                onLateInput(v);
+            }
+            missed = (int) LEFTOVER_WIP.getAndAdd(this, -missed) - missed;
+            if (missed == 0) {
+                return;
+            }
+        }
     }
 
     private StageHandler<I, O> newHandler() {
@@ -271,6 +308,8 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
 
         private void end() {
             done.complete(null);
+            VarHandle.fullFence();
+            drainLeftovers(); // inputs that slipped in after the loop's last look (see the notes)
             sys.stageEnded(StageProcessor.this);
         }
     }
@@ -435,6 +474,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
     private static final VarHandle PROCESSED;
     private static final VarHandle DOWNSTREAMS;
     private static final VarHandle LEFT;
+    private static final VarHandle LEFTOVER_WIP;
 
     static {
         try {
@@ -443,6 +483,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
             PROCESSED = l.findVarHandle(StageProcessor.class, "processed", long.class);
             DOWNSTREAMS = l.findVarHandle(StageProcessor.class, "downstreams", int.class);
             LEFT = l.findVarHandle(Downstream.class, "left", int.class);
+            LEFTOVER_WIP = l.findVarHandle(StageProcessor.class, "leftoverWip", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
