@@ -330,7 +330,18 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
 
     @Override
     public void onError(Throwable throwable) {
-        // the mailbox never fails; nothing to do
+        // The mailbox never fails: this is the turn loop ending abnormally (its executor refused it,
+        // e.g. a pinned dispatcher closed under the actor). The actor cannot run again: end it here,
+        // with what is left in its mailbox going to dead letters.
+        if (state == TERMINATED) {
+            return;
+        }
+        if (stopCause == null) {
+            stopCause = throwable;
+        }
+        state = STOPPING;
+        mailbox.close();
+        onComplete();
     }
 
     /** The mailbox is closed and drained: the actor ends. */

@@ -135,6 +135,9 @@ final class ActorSystemImpl implements ActorSystem {
     }
 
     void stageEnded(StageProcessor<?, ?> stage) {
+        if (stages.remove(stage)) { // a long-lived system does not keep finished stages
+            processedByEnded.add(stage.processedCount());
+        }
         checkDone();
     }
 

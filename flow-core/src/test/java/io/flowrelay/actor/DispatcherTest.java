@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -197,5 +198,33 @@ class DispatcherTest {
         d.close();
         ActorTestKit.waitUntil(() -> ran.containsKey("queued"), "the queued task ran");
         assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> e.execute(done::countDown));
+    }
+
+    @Test
+    void actorOnAClosedPinnedDispatcherEndsAndItsMessagesBecomeDeadLetters() {
+        PinnedDispatcher pinned = kit.pinned("closing", 1);
+        ActorSystem system = kit.system("closed-pinned");
+        DeadLetterCollector letters = ActorTestKit.deadLetters(system);
+        CountDownLatch started = new CountDownLatch(1);
+        ActorRef<String> ref = system.spawn("on-closed", () -> new Actor<String>() {
+            @Override
+            public void preStart(ActorContext<String> ctx) {
+                started.countDown();
+            }
+
+            @Override
+            public Behavior<String> receive(ActorContext<String> ctx, String message) {
+                return Behaviors.same();
+            }
+        }, ActorOptions.defaults().dispatcher(pinned));
+        ActorTestKit.await(started, "actor started on the pinned thread");
+        pinned.close(); // the actor's thread is gone: its turn loop can never run again
+
+        ref.tell("after close"); // the loop's hand-off is refused: the actor ends here
+        ActorTestKit.awaitTerminated(ref);
+        DeadLetter letter = letters.await(DeadLetterCollector.of(ref, DeadLetter.Reason.STOPPED), 1).get(0);
+        assertEquals("after close", letter.message());
+        assertTrue(letter.cause() instanceof java.util.concurrent.RejectedExecutionException, () -> "cause " + letter.cause());
+        assertEquals(io.flowrelay.channel.SendResult.CLOSED, ref.tell("later"));
     }
 }
