@@ -42,7 +42,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
      *   state    — RUNNING -> STOPPING (by the actor's turn) / -> TERMINATED (by onComplete).
      *   watchers, children — concurrent maps.
      *   dropped, deadLettered — getAndAdd.
-     *   leftoverWip — serialises drainLeftovers() between the loop's end and racing tells.
+     *   drainLeftovers() — the mailbox's drainRemaining(), serialised there, between the loop's end and racing tells.
      *
      * A tell that races with the mailbox's close can enqueue after the loop's last look at the
      * mailbox (the channel checks CLOSED, then offers; the loop checks CLOSED, then emptiness).
@@ -82,7 +82,6 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     private volatile long processed;
     private volatile long dropped;
     private volatile long deadLettered;
-    private volatile int leftoverWip;
 
     ActorCell(ActorSystemImpl sys, ActorCell<?> parent, String name, Supplier<? extends Behavior<M>> factory,
               ActorOptions options) {
@@ -552,20 +551,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
 
     /** After the loop has ended: whatever is still in the mailbox goes to dead letters. Any thread, one at a time. */
     private void drainLeftovers() {
-        if ((int) LEFTOVER_WIP.getAndAdd(this, 1) != 0) {
-            return;
-        }
-        int missed = 1;
-        for (;;) {
-            Object o;
-            while ((o = mailbox.pollItem()) != null) {
-                sys.deadLetter(this, o, DeadLetter.Reason.STOPPED, stopCause);
-            }
-            missed = (int) LEFTOVER_WIP.getAndAdd(this, -missed) - missed;
-            if (missed == 0) {
-                return;
-            }
-        }
+        mailbox.drainRemaining(o -> sys.deadLetter(this, o, DeadLetter.Reason.STOPPED, stopCause));
     }
 
     static void rethrowFatal(Throwable ex) {
@@ -604,7 +590,6 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     private static final VarHandle PROCESSED;
     private static final VarHandle DROPPED;
     private static final VarHandle DEAD_LETTERED;
-    private static final VarHandle LEFTOVER_WIP;
 
     static {
         try {
@@ -612,7 +597,6 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
             PROCESSED = l.findVarHandle(ActorCell.class, "processed", long.class);
             DROPPED = l.findVarHandle(ActorCell.class, "dropped", long.class);
             DEAD_LETTERED = l.findVarHandle(ActorCell.class, "deadLettered", long.class);
-            LEFTOVER_WIP = l.findVarHandle(ActorCell.class, "leftoverWip", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -43,7 +43,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
      * leftovers — an input that races with the input's close can land after the loop's last look
      *           (the channel checks CLOSED, then offers). Dekker pair: onNext offers, fences
      *           (published()), then reads done; end() completes done, fences, then drains. One of
-     *           them finds the input: dead letters. leftoverWip serialises the drains.
+     *           them finds the input: dead letters (input.drainRemaining() serialises the drains).
      */
 
     private static final Object FLUSH = new Object();
@@ -69,7 +69,6 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
     private volatile int downstreams;
     private volatile boolean cancelled;
     private volatile long processed;
-    private volatile int leftoverWip;
 
     StageProcessor(ActorSystemImpl sys, String name, Supplier<? extends StageHandler<I, O>> factory, ActorOptions options) {
         this.sys = sys;
@@ -186,20 +185,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
 
     /** After the loop has ended: inputs still in the buffer came too late. Any thread, one at a time. */
     private void drainLeftovers() {
-        if ((int) LEFTOVER_WIP.getAndAdd(this, 1) != 0) {
-            return;
-        }
-        int missed = 1;
-        for (;;) {
-            I v;
-            while ((v = input.pollItem()) != null) {
-                onLateInput(v);
-            }
-            missed = (int) LEFTOVER_WIP.getAndAdd(this, -missed) - missed;
-            if (missed == 0) {
-                return;
-            }
-        }
+        input.drainRemaining(this::onLateInput);
     }
 
     private StageHandler<I, O> newHandler() {
@@ -474,7 +460,6 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
     private static final VarHandle PROCESSED;
     private static final VarHandle DOWNSTREAMS;
     private static final VarHandle LEFT;
-    private static final VarHandle LEFTOVER_WIP;
 
     static {
         try {
@@ -483,7 +468,6 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
             PROCESSED = l.findVarHandle(StageProcessor.class, "processed", long.class);
             DOWNSTREAMS = l.findVarHandle(StageProcessor.class, "downstreams", int.class);
             LEFT = l.findVarHandle(Downstream.class, "left", int.class);
-            LEFTOVER_WIP = l.findVarHandle(StageProcessor.class, "leftoverWip", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

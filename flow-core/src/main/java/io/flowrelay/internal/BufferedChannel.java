@@ -113,6 +113,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     private volatile long credit;
     private volatile long upstreamPending;
     private volatile int upstreamWip;
+    private volatile int remainderWip;
     private Flow.Subscription upstreamToCancel; // written before drainUpstream's getAndAdd, read inside it
     private volatile int handles;
 
@@ -707,6 +708,28 @@ public final class BufferedChannel<T> implements Channel<T> {
         }
     }
 
+    /**
+     * For a single-consumer channel whose consumer loop has ended (a mailbox, a stage's input):
+     * hands whatever is still in it — items that raced with the end — to {@code sink}. Any thread
+     * may call it; calls are serialised, so the single-consumer discipline holds.
+     */
+    public void drainRemaining(Consumer<? super T> sink) {
+        if ((int) REMAINDER_WIP.getAndAdd(this, 1) != 0) {
+            return;
+        }
+        int missed = 1;
+        for (;;) {
+            T v;
+            while ((v = pollItem()) != null) {
+                sink.accept(v);
+            }
+            missed = (int) REMAINDER_WIP.getAndAdd(this, -missed) - missed;
+            if (missed == 0) {
+                return;
+            }
+        }
+    }
+
     /** RS 2.7: request() and cancel() on the upstream are serialised, whichever consumers call them. */
     private void requestUpstream(long n) {
         Demand.add(UPSTREAM_PENDING, this, n);
@@ -845,6 +868,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     private static final VarHandle CREDIT;
     private static final VarHandle UPSTREAM_PENDING;
     private static final VarHandle UPSTREAM_WIP;
+    private static final VarHandle REMAINDER_WIP;
     private static final VarHandle HANDLES;
 
     static {
@@ -860,6 +884,7 @@ public final class BufferedChannel<T> implements Channel<T> {
             CREDIT = l.findVarHandle(BufferedChannel.class, "credit", long.class);
             UPSTREAM_PENDING = l.findVarHandle(BufferedChannel.class, "upstreamPending", long.class);
             UPSTREAM_WIP = l.findVarHandle(BufferedChannel.class, "upstreamWip", int.class);
+            REMAINDER_WIP = l.findVarHandle(BufferedChannel.class, "remainderWip", int.class);
             HANDLES = l.findVarHandle(BufferedChannel.class, "handles", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);

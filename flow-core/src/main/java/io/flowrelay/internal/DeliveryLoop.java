@@ -180,14 +180,7 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
         if (phase == FINISHED || a == null) {
             return;
         }
-        if (phase == NEW) {
-            phase = SUBSCRIBED;
-            try {
-                a.onSubscribe(this);
-            } catch (Throwable ignored) {
-                // RS 2.13: the subscriber broke the spec; the error below still tells it why
-            }
-        }
+        subscribeOnce(a); // RS 1.9; if it throws (RS 2.13), the error below still tells it why
         finish(a, ex);
     }
 
@@ -199,15 +192,11 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
         if (phase == FINISHED || a == null) {
             return;
         }
-        if (phase == NEW) {
-            phase = SUBSCRIBED;
-            try {
-                a.onSubscribe(this);
-            } catch (Throwable ex) {
-                Demand.cancel(REQUESTED, this); // RS 2.13: a throwing subscriber is treated as cancelled
-                finish(a, ex);
-                return;
-            }
+        Throwable broken = subscribeOnce(a);
+        if (broken != null) {
+            Demand.cancel(REQUESTED, this); // RS 2.13: a throwing subscriber is treated as cancelled
+            finish(a, broken);
+            return;
         }
         int missed = 1;
         int budget = batch;
@@ -287,6 +276,20 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
             }
         }
         return false;
+    }
+
+    /** Delivers {@code onSubscribe} the first time only; returns what it threw, or {@code null}. */
+    private Throwable subscribeOnce(Flow.Subscriber<? super T> a) {
+        if (phase != NEW) {
+            return null;
+        }
+        phase = SUBSCRIBED;
+        try {
+            a.onSubscribe(this);
+            return null;
+        } catch (Throwable ex) {
+            return ex;
+        }
     }
 
     /** Gives the thread back to the executor; {@code false} if it refused, then we go on here. */
