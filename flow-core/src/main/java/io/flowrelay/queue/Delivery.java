@@ -22,7 +22,10 @@ import java.time.Duration;
  *
  * <p>Only the current attempt can settle a job: once a delivery has timed out (or was nacked),
  * its {@code ack()} and {@code nack()} return {@code false} and change nothing, so a late ack
- * from a consumer that was presumed dead is harmless. Every method is thread-safe and idempotent.
+ * from a consumer that was presumed dead is harmless; {@code ack()} is idempotent.
+ *
+ * <p>Threading: every method is thread-safe and never blocks; a delivery may be settled on any
+ * thread, also after {@code onNext} has returned (hand it to a worker thread and ack it there).
  *
  * @param <T> the payload type
  */
