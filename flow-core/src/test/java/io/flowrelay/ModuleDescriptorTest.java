@@ -51,6 +51,8 @@ class ModuleDescriptorTest {
                 .collect(Collectors.toSet());
         assertTrue(exported.contains("io.flowrelay.channel"), () -> "exports: " + d.exports());
         assertTrue(exported.contains("io.flowrelay.actor"), () -> "exports: " + d.exports());
+        assertTrue(exported.contains("io.flowrelay.pubsub"), () -> "exports: " + d.exports());
+        assertTrue(exported.contains("io.flowrelay.queue"), () -> "exports: " + d.exports());
         assertFalse(d.exports().stream().anyMatch(e -> e.source().equals("io.flowrelay.internal")),
                 () -> "io.flowrelay.internal must not be exported, not even qualified: " + d.exports());
         assertFalse(d.opens().stream().anyMatch(o -> o.source().equals("io.flowrelay.internal")), "nor opened");
@@ -83,7 +85,7 @@ class ModuleDescriptorTest {
     @Test
     void apiPackagesHoldOnlyApiTypesAndFinalImplementations() throws Exception {
         List<String> broken = new ArrayList<>();
-        for (String pkg : List.of("io.flowrelay.channel", "io.flowrelay.actor")) {
+        for (String pkg : List.of("io.flowrelay.channel", "io.flowrelay.actor", "io.flowrelay.pubsub", "io.flowrelay.queue")) {
             for (Class<?> c : classesOf(pkg)) {
                 int m = c.getModifiers();
                 if (c.isInterface() || c.isEnum() || c.isRecord() || Throwable.class.isAssignableFrom(c)) {
