@@ -8,7 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
- * Creates channels.
+ * Creates channels, and the fan-out publishers {@link Broadcast}, {@link Watch} and {@link Oneshot}.
  *
  * <pre>{@code
  * Channel<Event> events = Channels.<Event>builder()
@@ -48,6 +48,52 @@ public final class Channels {
     /** A rendezvous channel: a send completes only when a receiver or subscriber takes the item. */
     public static <T> Channel<T> rendezvous() {
         return Channels.<T>builder().capacity(0).build();
+    }
+
+    // ------------------------------------------------------------------ fan-out: broadcast, watch, oneshot
+
+    /**
+     * A {@link Broadcast} whose ring holds {@code capacity} items (rounded up to a power of two,
+     * at least 2), with policy {@link Broadcast.Policy#HOLD}: publishers wait for the slowest subscriber.
+     */
+    public static <T> Broadcast<T> broadcast(int capacity) {
+        return Channels.<T>broadcastBuilder().capacity(capacity).build();
+    }
+
+    /** A {@link Broadcast} with the given slow-subscriber policy. */
+    public static <T> Broadcast<T> broadcast(int capacity, Broadcast.Policy policy) {
+        return Channels.<T>broadcastBuilder().capacity(capacity).policy(policy).build();
+    }
+
+    /** A builder for a {@link Broadcast}; by default capacity 256, {@link Broadcast.Policy#HOLD}, the shared executor. */
+    public static <T> BroadcastBuilder<T> broadcastBuilder() {
+        return new BroadcastBuilder<>();
+    }
+
+    /** A {@link Watch} with no value yet: subscribers get values from the first {@code set} on. */
+    public static <T> Watch<T> watch() {
+        return new LatestWatch<>(null, DefaultExecutor.get(), DEFAULT_BATCH);
+    }
+
+    /** A {@link Watch} holding {@code initial} (version 1). */
+    public static <T> Watch<T> watch(T initial) {
+        return watch(initial, DefaultExecutor.get());
+    }
+
+    /** A {@link Watch} holding {@code initial} (version 1) whose subscribers are signalled on {@code executor}. */
+    public static <T> Watch<T> watch(T initial, Executor executor) {
+        Objects.requireNonNull(initial, "initial"); // RS 2.13
+        return new LatestWatch<>(initial, Objects.requireNonNull(executor, "executor"), DEFAULT_BATCH);
+    }
+
+    /** An empty {@link Oneshot}. */
+    public static <T> Oneshot<T> oneshot() {
+        return new FutureOneshot<>(DefaultExecutor.get());
+    }
+
+    /** An empty {@link Oneshot} whose subscribers are signalled on {@code executor}. */
+    public static <T> Oneshot<T> oneshot(Executor executor) {
+        return new FutureOneshot<>(Objects.requireNonNull(executor, "executor"));
     }
 
     /** A builder for any kind of channel; by default bounded(256), {@link Overflow#BLOCK}, the shared executor. */
@@ -138,6 +184,55 @@ public final class Channels {
             }
             Executor ex = executor != null ? executor : DefaultExecutor.get();
             return new BufferedChannel<>(capacity, overflow, onDrop, ex, batch, prefetch, false);
+        }
+    }
+    /**
+     * Options of a {@link Broadcast}.
+     *
+     * @param <T> the item type
+     */
+    public static final class BroadcastBuilder<T> {
+        private int capacity = 256;
+        private Broadcast.Policy policy = Broadcast.Policy.HOLD;
+        private Executor executor;
+        private int batch = DEFAULT_BATCH;
+
+        private BroadcastBuilder() {
+        }
+
+        /** Ring capacity: at least 1, rounded up to a power of two, at least 2. */
+        public BroadcastBuilder<T> capacity(int capacity) {
+            if (capacity < 1 || capacity > (1 << 30)) {
+                throw new IllegalArgumentException("capacity must be in [1, 2^30], got " + capacity);
+            }
+            this.capacity = capacity;
+            return this;
+        }
+
+        /** What happens when a subscriber falls a whole ring behind (default {@link Broadcast.Policy#HOLD}). */
+        public BroadcastBuilder<T> policy(Broadcast.Policy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Where subscribers are signalled; by default the shared FlowRelay pool. */
+        public BroadcastBuilder<T> executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** Items one delivery turn may handle before it yields its thread (default {@value Channels#DEFAULT_BATCH}). */
+        public BroadcastBuilder<T> batch(int batch) {
+            if (batch < 1) {
+                throw new IllegalArgumentException("batch must be positive, got " + batch);
+            }
+            this.batch = batch;
+            return this;
+        }
+
+        /** Creates the broadcast. */
+        public Broadcast<T> build() {
+            return new RingBroadcast<>(capacity, policy, executor != null ? executor : DefaultExecutor.get(), batch);
         }
     }
 }

@@ -43,8 +43,11 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
      *              wip != 0 exactly one run() is scheduled or running: it alone touches downstream.
      * requested  — request() adds (CAS, capped), run() subtracts what it delivered (CAS, floored),
      *              cancel() swaps in Demand.CANCELLED. Never changes again once CANCELLED.
-     * badRequest — written by request(n <= 0) before it cancels; read by run() after it sees
-     *              CANCELLED (the getAndSet of cancel orders the two).
+     * badRequest — CAS null -> error by request(n <= 0), or null -> CANCELLED_PLAINLY by
+     *              cancel(), before either cancels the demand: the first of the two decides
+     *              whether the end is an error (RS 3.9) or silent; a request(n <= 0) after a
+     *              cancel is a no-op (RS 3.6). Read by run() after it sees CANCELLED (the
+     *              getAndSet of Demand.cancel orders the two).
      * phase      — only run() reads and writes it (and rejected(), which owns wip when it runs).
      * downstream — set in the constructor, nulled by run() when it finishes (RS 3.13).
      *
@@ -57,6 +60,9 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
     private static final int SUBSCRIBED = 1;
     private static final int FINISHED = 2;
 
+    /** In {@code badRequest}: the subscription was cancelled by {@link #cancel()}, not by a bad request. */
+    private static final Throwable CANCELLED_PLAINLY = new Throwable("cancelled by the subscriber");
+
     /** Spins for a next item before an idle loop leaves its thread. */
     private static final int IDLE_SPINS = 128;
 
@@ -64,7 +70,7 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
     private final int batch;
     private Flow.Subscriber<? super T> downstream;
     private int phase;
-    private Throwable badRequest;
+    private volatile Throwable badRequest;
 
     private volatile long requested;
     private volatile int wip;
@@ -118,8 +124,10 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
     @Override
     public final void request(long n) {
         if (n <= 0L) {
-            badRequest = Demand.badRequest(n); // RS 3.9
-            cancel();
+            // RS 3.9, but only before a cancel: after it, request is a no-op (RS 3.6)
+            if (BAD_REQUEST.compareAndSet(this, null, Demand.badRequest(n)) && Demand.cancel(REQUESTED, this)) {
+                schedule();
+            }
             return;
         }
         if (Demand.add(REQUESTED, this, n) != Demand.CANCELLED) {
@@ -129,6 +137,7 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
 
     @Override
     public final void cancel() {
+        BAD_REQUEST.compareAndSet(this, null, CANCELLED_PLAINLY); // a later request(n <= 0) must not turn this into an error
         if (Demand.cancel(REQUESTED, this)) { // RS 3.5, 3.7: idempotent
             schedule();
         }
@@ -204,7 +213,8 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
         for (;;) {
             long r = requested;
             if (r == Demand.CANCELLED) {
-                finish(a, badRequest);
+                Throwable bad = badRequest;
+                finish(a, bad == CANCELLED_PLAINLY ? null : bad);
                 return;
             }
             long e = 0L;
@@ -327,12 +337,14 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
 
     private static final VarHandle REQUESTED;
     private static final VarHandle WIP;
+    private static final VarHandle BAD_REQUEST;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             REQUESTED = l.findVarHandle(DeliveryLoop.class, "requested", long.class);
             WIP = l.findVarHandle(DeliveryLoop.class, "wip", int.class);
+            BAD_REQUEST = l.findVarHandle(DeliveryLoop.class, "badRequest", Throwable.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

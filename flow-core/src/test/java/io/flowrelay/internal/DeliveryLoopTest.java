@@ -236,6 +236,31 @@ class DeliveryLoopTest {
         }
     }
 
+    /** RS 3.6: after cancel, request(n <= 0) is a no-op too, even before the loop has run the cancel. */
+    @Test
+    void aNonPositiveRequestAfterCancelIsANoOp() {
+        ManualExecutor ex = new ManualExecutor();
+        TestSubscriber<Integer> ts = TestSubscriber.create(0);
+        QueueLoop loop = new QueueLoop(ts, ex, 16);
+        loop.start();
+        ex.runAll();
+        ts.cancel();
+        ts.request(0); // the loop has not seen the cancel yet
+        ts.request(-1);
+        ex.runAll();
+        ts.assertNotTerminated();
+        assertEquals(1, loop.finished.get());
+
+        TestSubscriber<Integer> first = TestSubscriber.create(0);
+        QueueLoop other = new QueueLoop(first, ex, 16);
+        other.start();
+        ex.runAll();
+        first.request(0); // the bad request came first: it decides, a cancel after it changes nothing
+        first.cancel();
+        ex.runAll();
+        first.assertFailed(IllegalArgumentException.class);
+    }
+
     @Test
     void aTurnYieldsItsThreadAfterBatchItems() {
         ManualExecutor ex = new ManualExecutor();
