@@ -12,7 +12,6 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -78,7 +77,6 @@ public final class BufferedChannel<T> implements Channel<T> {
     static final int CLOSED = 1;
     static final int FAILED = 2;
 
-    private static final DeliveryLoop<?>[] EMPTY = new DeliveryLoop<?>[0];
     private static final Flow.Subscription UPSTREAM_DONE = new Flow.Subscription() {
         @Override
         public void request(long n) {
@@ -103,7 +101,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     private final ConcurrentLinkedQueue<Waiter> receivers = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<T> overflowed = new ConcurrentLinkedQueue<>();
 
-    private volatile DeliveryLoop<?>[] subscribers = EMPTY;
+    private volatile DeliveryLoop<?>[] subscribers = LoopArray.EMPTY;
     private volatile int state;
     private volatile Throwable error;
     private volatile int senderWip;
@@ -550,44 +548,13 @@ public final class BufferedChannel<T> implements Channel<T> {
      * The loop takes items with {@link #pollItem()} and reports them with {@link #consumed(long)}.
      */
     public void attach(DeliveryLoop<?> loop) {
-        for (;;) {
-            DeliveryLoop<?>[] a = subscribers;
-            DeliveryLoop<?>[] b = Arrays.copyOf(a, a.length + 1);
-            b[a.length] = loop;
-            if (SUBSCRIBERS.compareAndSet(this, a, b)) {
-                return;
-            }
-        }
+        LoopArray.add(SUBSCRIBERS, this, loop);
     }
 
     /** Removes a consumer loop registered with {@link #attach}. */
     public void detach(DeliveryLoop<?> loop) {
-        for (;;) {
-            DeliveryLoop<?>[] a = subscribers;
-            int i = -1;
-            for (int j = 0; j < a.length; j++) {
-                if (a[j] == loop) {
-                    i = j;
-                    break;
-                }
-            }
-            if (i < 0) {
-                return;
-            }
-            DeliveryLoop<?>[] b;
-            if (a.length == 1) {
-                b = EMPTY;
-            } else {
-                b = new DeliveryLoop<?>[a.length - 1];
-                System.arraycopy(a, 0, b, 0, i);
-                System.arraycopy(a, i + 1, b, i, a.length - i - 1);
-            }
-            if (SUBSCRIBERS.compareAndSet(this, a, b)) {
-                if (b.length == 0) {
-                    lastSubscriberLeft();
-                }
-                return;
-            }
+        if (LoopArray.remove(SUBSCRIBERS, this, loop) && subscribers.length == 0) {
+            lastSubscriberLeft();
         }
     }
 
@@ -610,9 +577,7 @@ public final class BufferedChannel<T> implements Channel<T> {
                 w.resume(null);
             }
         }
-        for (DeliveryLoop<?> s : subscribers) {
-            s.schedule();
-        }
+        LoopArray.scheduleAll(subscribers);
     }
 
     // ------------------------------------------------------------------ Flow.Subscriber

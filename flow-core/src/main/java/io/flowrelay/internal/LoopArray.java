@@ -4,8 +4,8 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
- * The copy-on-write set of delivery loops of a fan-out publisher ({@code Broadcast}, {@code Watch},
- * {@code Oneshot}): a {@code volatile DeliveryLoop<?>[]} field of its owner, reached through a
+ * The copy-on-write set of delivery loops of a publisher (a channel's competing subscribers, the
+ * subscribers of {@code Broadcast}, {@code Watch}, {@code Oneshot}): a {@code volatile DeliveryLoop<?>[]} field of its owner, reached through a
  * {@link VarHandle} like {@link Demand}'s fields, so that a publisher walks a plain array on its
  * hot path and subscribing or leaving (rare) pays for the copy.
  *
