@@ -68,6 +68,15 @@ public final class BufferedChannel<T> implements Channel<T> {
      *   closer:   set CLOSED (CAS), fail waiting senders, wake every consumer
      *   sender:   enqueue Waiter, fence, read CLOSED (the sender drain fails it)
      *
+     * Select waiters (Waiter.selector, see Select): one waiter queued in several channels, as a
+     * receiver here and maybe as a sender elsewhere. It takes part in the pairs above like any
+     * waiter: registerReceiver + the select's re-check of hasItem()/CLOSED is the receiver side,
+     * registerSender is enqueueSender. Every place that changes a waiter's state goes through
+     * Waiter.signal/handOff/take/claim/fail, which decide a select waiter with one CAS
+     * (WAITING -> CLAIMED) and record this channel as its source; a waiter that another channel
+     * decided first is skipped exactly as a cancelled one. unregisterReceiver/unregisterSender
+     * clean up after a select; passWakeUp hands on a wake-up it did not use.
+     *
      * A send that races with close() either reports CLOSED or is enqueued; an enqueued item is
      * delivered to any consumer still active and otherwise stays available to poll()/receive()
      * (isTerminated() stays false while it is there). Waiting senders fail with
@@ -247,12 +256,10 @@ public final class BufferedChannel<T> implements Channel<T> {
     private boolean handOff(T item) {
         Waiter w;
         while ((w = receivers.poll()) != null) {
-            w.item(item);
-            if (w.casState(Waiter.WAITING, Waiter.SIGNALLED)) {
+            if (w.handOff(item, this)) {
                 w.resume(null);
                 return true;
             }
-            w.item(null);
         }
         return false;
     }
@@ -273,7 +280,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     private void signalReceiver() {
         Waiter w;
         while ((w = receivers.poll()) != null) {
-            if (w.casState(Waiter.WAITING, Waiter.SIGNALLED)) {
+            if (w.signal(this)) {
                 w.resume(null);
                 return;
             }
@@ -319,11 +326,12 @@ public final class BufferedChannel<T> implements Channel<T> {
         boolean moved = false;
         Waiter w;
         while ((w = senders.peek()) != null) {
-            if (!w.casState(Waiter.WAITING, Waiter.CLAIMED)) {
-                senders.poll(); // the owner gave up (interrupt)
+            Object item = w.claim(this);
+            if (item == null) {
+                senders.poll(); // the owner gave up (interrupt), or a select went elsewhere
                 continue;
             }
-            if (!buffer.offer((T) w.item())) {
+            if (!buffer.offer((T) item)) {
                 w.setState(Waiter.WAITING);
                 break;
             }
@@ -341,13 +349,74 @@ public final class BufferedChannel<T> implements Channel<T> {
         Waiter w;
         while ((w = senders.poll()) != null) {
             any = true; // also a cancelled waiter: consumers counted it as an item
-            if (w.casState(Waiter.WAITING, Waiter.FAILED)) {
+            if (w.fail(this)) {
                 w.item(null);
                 w.resume(w.isAsync() ? closedException() : null);
             }
         }
         if (any) {
             wakeConsumers(); // they may have seen senders non-empty and gone idle
+        }
+    }
+
+    // ------------------------------------------------------------------ select hooks
+
+    /*
+     * Select (io.flowrelay.channel.Select) queues one Waiter.selector in several channels. These
+     * hooks only put it in or take it out of this channel's queues; from then on it is served by
+     * the same code as any waiter (handOff, signalReceiver, wakeConsumers, the sender drain,
+     * pollItem), whose Waiter calls decide it with one CAS. Nothing here runs unless a select
+     * waits, and a channel no select waits on never sees a select waiter.
+     */
+
+    /**
+     * Queues a select waiter as a receiver. The caller must then re-check {@link #hasItem()} and
+     * {@link #isClosed()} (it is the receiver side of the producer/receiver Dekker pair).
+     */
+    public void registerReceiver(Waiter w) {
+        receivers.offer(w);
+    }
+
+    /**
+     * Queues a select waiter as a sender of its item for this channel, behind earlier waiting
+     * senders; moves it into the buffer at once if there is room, fails it if closed.
+     */
+    public void registerSender(Waiter w) {
+        enqueueSender(w);
+    }
+
+    /**
+     * Takes a decided select waiter out of the receivers, so that a select that waits on an idle
+     * channel again and again does not fill it with stale waiters. Every party that polls the
+     * receivers handles whatever it polled, so removing one from the middle is safe.
+     */
+    public void unregisterReceiver(Waiter w) {
+        receivers.remove(w);
+    }
+
+    /**
+     * Takes a decided select waiter out of the senders (a stale one would make {@link #hasItem()}
+     * true and, in a bounded channel, make trySend report FULL). Rendezvous senders are polled
+     * by any consumer, each handling what it polled: remove it. Senders of a bounded channel are
+     * removed only by the sender drain (it polls its head after a failed claim, so a removal
+     * from outside could make it drop the next, live waiter): run the drain, which drops the
+     * stale waiter when it reaches it.
+     */
+    public void unregisterSender(Waiter w) {
+        if (buffer == null) {
+            senders.remove(w);
+        } else if (!senders.isEmpty()) {
+            drainSenders();
+        }
+    }
+
+    /**
+     * A select woken by this channel (SIGNALLED, no item) that did not use the wake-up for an
+     * item of this channel passes it on, as receive() does: the producer woke only one receiver.
+     */
+    public void passWakeUp() {
+        if (hasItem()) {
+            signalReceiver();
         }
     }
 
@@ -377,9 +446,8 @@ public final class BufferedChannel<T> implements Channel<T> {
         }
         Waiter w;
         while ((w = senders.poll()) != null) {
-            Object item = w.item();
-            if (w.casState(Waiter.WAITING, Waiter.DONE)) {
-                w.item(null);
+            Object item = w.take(this);
+            if (item != null) {
                 w.resume(null);
                 return (T) item;
             }
@@ -573,7 +641,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     private void wakeConsumers() {
         Waiter w;
         while ((w = receivers.poll()) != null) {
-            if (w.casState(Waiter.WAITING, Waiter.SIGNALLED)) {
+            if (w.signal(this)) {
                 w.resume(null);
             }
         }
@@ -769,7 +837,8 @@ public final class BufferedChannel<T> implements Channel<T> {
         }
     }
 
-    private ChannelClosedException closedException() {
+    /** The exception a blocking call throws on this closed channel (with the failure as cause, if any). */
+    public ChannelClosedException closedException() {
         Throwable e = error();
         return new ChannelClosedException(e != null ? "channel failed: " + e : "channel closed", e);
     }

@@ -16,6 +16,13 @@ import java.util.concurrent.locks.LockSupport;
  * failed) → {@link #DONE} (a sender's item was taken) or {@link #FAILED} (the channel closed);
  * the owner alone moves {@code WAITING} → {@link #CANCELLED} (interrupt, timeout) or
  * {@link #LEFT} (it found an item by itself and no longer waits).
+ *
+ * <p>A <em>select waiter</em> ({@link #selector}) is one waiter queued in several channels at
+ * once: as a receiver in some, as a sender (with a per-channel item) in others. The first channel
+ * that moves it out of {@code WAITING} decides the select; every other copy is then stale and is
+ * skipped by the same CAS. Channels change a waiter only through {@link #signal}, {@link #handOff},
+ * {@link #take}, {@link #claim} and {@link #fail}, which for a select waiter also record which
+ * channel decided ({@link #source()}).
  */
 public final class Waiter {
 
@@ -27,6 +34,24 @@ public final class Waiter {
      *                 queue's offer); a receiver's hand-off item is written by the signaller before
      *                 its CAS WAITING -> SIGNALLED, and read by the owner after it sees SIGNALLED.
      * state         — CAS by the party that took the waiter out of its queue, or by the owner.
+     *
+     * Select waiters (offers != null):
+     * offers        — final; {channel, item, channel, item ...} for the channels the select sends to,
+     *                 published to those channels by the queue's offer, like a sender's item.
+     * source, item  — written only by the channel that holds CLAIMED: a channel first takes the
+     *                 waiter WAITING -> CLAIMED (one CAS: from now on nobody else can decide), then
+     *                 writes source (and item, for a hand-off), then stores the outcome (SIGNALLED,
+     *                 DONE, FAILED) or WAITING again (a bounded buffer had no room after all). The
+     *                 volatile store publishes source/item to the owner, which reads them only after
+     *                 it saw the outcome. Writing before the CAS, as a plain hand-off does, would let
+     *                 a losing channel overwrite the winner's item.
+     * A channel whose CAS fails on a select waiter gives up only when it reads a final state
+     * (SIGNALLED, DONE, FAILED, CANCELLED, LEFT). If it reads CLAIMED (another channel's claim,
+     * lasting one buffer offer) or WAITING (that claim already went back), it tries again:
+     * dropping the waiter then would lose this channel's wake-up, as the waiter left this
+     * channel's queue when it was polled. A plain waiter is only ever CLAIMED by
+     * its own channel's sender drain, which no other party of that channel contends with, so for
+     * plain waiters these methods are the single CAS they always were.
      */
 
     public static final int WAITING = 0;
@@ -40,15 +65,25 @@ public final class Waiter {
     /** Spins before a blocking wait parks: short, so that virtual-thread carriers are not held. */
     public static final int SPINS = 64;
 
+    /** Spins of a channel that waits for another channel's claim on a select waiter, before it yields. */
+    private static final int CLAIM_SPINS = 256;
+
     private final Thread thread;
     private final CompletableFuture<Void> future;
+    private final Object[] offers;
     private Object item;
+    private Object source;
     private volatile int state;
 
-    private Waiter(Thread thread, CompletableFuture<Void> future, Object item) {
+    private Waiter(Thread thread, CompletableFuture<Void> future, Object item, Object[] offers) {
         this.thread = thread;
         this.future = future;
         this.item = item;
+        this.offers = offers;
+    }
+
+    private Waiter(Thread thread, CompletableFuture<Void> future, Object item) {
+        this(thread, future, item, null);
     }
 
     /** A receiver: the current thread, waiting for an item. */
@@ -64,6 +99,26 @@ public final class Waiter {
     /** An asynchronous sender: {@code future} completes when {@code item} is taken (may be null). */
     public static Waiter asyncSender(Object item, CompletableFuture<Void> future) {
         return new Waiter(null, future, item);
+    }
+
+    /**
+     * A select waiter for the current thread.
+     *
+     * @param offers {@code {channel, item, channel, item ...}}: what the select sends to which
+     *               channel; empty if it only receives. Not copied: do not change it afterwards.
+     */
+    public static Waiter selector(Object[] offers) {
+        return new Waiter(Thread.currentThread(), null, null, offers);
+    }
+
+    /** {@code true} for a select waiter. */
+    public boolean isSelector() {
+        return offers != null;
+    }
+
+    /** Select waiter: the channel that decided its state; read only after seeing that state. */
+    public Object source() {
+        return source;
     }
 
     public int state() {
@@ -91,6 +146,114 @@ public final class Waiter {
     public boolean isAsync() {
         return thread == null;
     }
+
+    // ---------------------------------------------------------------- the channel side
+
+    /** Wakes a receiver (no item): {@code WAITING -> SIGNALLED}. */
+    public boolean signal(Object channel) {
+        if (offers == null) {
+            return casState(WAITING, SIGNALLED);
+        }
+        if (!claimFor(channel)) {
+            return false;
+        }
+        state = SIGNALLED;
+        return true;
+    }
+
+    /** Rendezvous: gives {@code v} to a receiver, {@code WAITING -> SIGNALLED}; {@code false} if it no longer waits. */
+    public boolean handOff(Object v, Object channel) {
+        if (offers == null) {
+            item = v;
+            if (casState(WAITING, SIGNALLED)) {
+                return true;
+            }
+            item = null;
+            return false;
+        }
+        if (!claimFor(channel)) {
+            return false;
+        }
+        item = v;
+        state = SIGNALLED;
+        return true;
+    }
+
+    /** Rendezvous: takes a waiting sender's item for {@code channel}, {@code WAITING -> DONE}; {@code null} if it no longer waits. */
+    public Object take(Object channel) {
+        if (offers == null) {
+            Object v = item;
+            if (casState(WAITING, DONE)) {
+                item = null;
+                return v;
+            }
+            return null;
+        }
+        if (!claimFor(channel)) {
+            return null;
+        }
+        Object v = offerFor(channel);
+        state = DONE;
+        return v;
+    }
+
+    /**
+     * Sender drain: {@code WAITING -> CLAIMED}, returning the item to move into {@code channel}'s
+     * buffer, or {@code null} if the waiter no longer waits. The caller then stores {@code DONE}
+     * (item moved) or {@code WAITING} (no room) with {@link #setState}.
+     */
+    public Object claim(Object channel) {
+        if (offers == null) {
+            return casState(WAITING, CLAIMED) ? item : null;
+        }
+        return claimFor(channel) ? offerFor(channel) : null;
+    }
+
+    /** The channel closed on a waiting sender: {@code WAITING -> FAILED}. */
+    public boolean fail(Object channel) {
+        if (offers == null) {
+            return casState(WAITING, FAILED);
+        }
+        if (!claimFor(channel)) {
+            return false;
+        }
+        state = FAILED;
+        return true;
+    }
+
+    /** Select waiter: {@code WAITING -> CLAIMED} for {@code channel}, waiting out another channel's claim. */
+    private boolean claimFor(Object channel) {
+        for (int spins = 0; ; spins++) {
+            if (STATE.compareAndSet(this, WAITING, CLAIMED)) {
+                source = channel;
+                return true;
+            }
+            int s = state;
+            if (s == WAITING) {
+                continue; // the other claim went back to WAITING (no room) between our CAS and this read
+            }
+            if (s != CLAIMED) {
+                return false; // decided for good by someone else
+            }
+            if (spins < CLAIM_SPINS) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // the claim holder lost its CPU in the middle of one offer
+            }
+        }
+    }
+
+    private Object offerFor(Object channel) {
+        Object[] o = offers;
+        for (int i = 0; i < o.length; i += 2) {
+            if (o[i] == channel) {
+                return o[i + 1];
+            }
+        }
+        throw new IllegalStateException("select waiter has no item for " + channel);
+    }
+
+    // ---------------------------------------------------------------- the owner side
 
     /** Wakes the owner after a state change: unparks the thread or completes the future. */
     public void resume(Throwable failure) {
