@@ -54,7 +54,7 @@ public final class BufferedChannel<T> implements Channel<T> {
      *   subscribers— CAS of a new array by subscribe() and by a finished subscription.
      *   upstream   — CAS null -> s by onSubscribe, swapped to UPSTREAM_DONE by a terminal event
      *                or by close(); the last subscriber leaving closes the channel (RS 2.6).
-     *   outstanding— upstream demand not yet delivered: CAS by the consumer that replenishes,
+     *   outstanding— upstream demand not yet delivered: raised only inside the upstream drain (freeRoom),
      *                decremented by onNext once the item is visible (arrived()).
      *   upstreamPending, upstreamWip — demand to pass upstream, added by any consumer; the one
      *                thread that takes upstreamWip 0 -> 1 calls request()/cancel(), so calls on the
@@ -658,9 +658,10 @@ public final class BufferedChannel<T> implements Channel<T> {
             return;
         }
         if (capacity != Integer.MAX_VALUE) {
-            OUTSTANDING.getAndAdd(this, window);
+            drainUpstream(); // asks for the free room (the whole window), computed inside the drain
+        } else {
+            requestUpstream(window);
         }
-        requestUpstream(window);
     }
 
     @Override
@@ -727,18 +728,24 @@ public final class BufferedChannel<T> implements Channel<T> {
             }
             return;
         }
-        for (;;) {
-            long out = outstanding;
-            long used = (buffer != null ? buffer.size() : 0) + overflowCount;
-            long want = window - used - out;
-            if (want <= 0L || (want < limit && out + used != 0L)) {
-                return;
-            }
-            if (OUTSTANDING.compareAndSet(this, out, out + want)) {
-                requestUpstream(want);
-                return;
-            }
+        drainUpstream(); // the free room is computed by the one thread that holds the upstream drain
+    }
+
+    /**
+     * Inside the upstream drain only: how much more a bounded or rendezvous channel may ask for,
+     * added to {@code outstanding}. Only this (serialised) code raises {@code outstanding} and
+     * arrivals only lower it, so reading it before the buffer's size can only under-count the room
+     * (an arrival in between is then counted in both): never more than the free room is asked for.
+     */
+    private long freeRoom() {
+        long out = outstanding;
+        long used = (buffer != null ? buffer.size() : 0) + overflowCount;
+        long want = window - used - out;
+        if (want <= 0L || (want < limit && out + used != 0L)) {
+            return 0L;
         }
+        OUTSTANDING.getAndAdd(this, want);
+        return want;
     }
 
     /**
@@ -784,6 +791,9 @@ public final class BufferedChannel<T> implements Channel<T> {
                 }
             } else if (up != null) {
                 long n = (long) UPSTREAM_PENDING.getAndSet(this, 0L);
+                if (capacity != Integer.MAX_VALUE) {
+                    n += freeRoom();
+                }
                 if (n > 0L) {
                     up.request(n);
                 }
