@@ -11,6 +11,7 @@ import io.flowrelay.actor.PinnedDispatcher;
 import io.flowrelay.actor.ShutdownReport;
 import io.flowrelay.actor.SupervisorStrategy;
 import io.flowrelay.channel.Overflow;
+import io.flowrelay.channel.SendResult;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -144,9 +145,12 @@ final class ActorTarget implements StressTarget {
                             poison.add(msg);
                         }
                         ledger.sent(msg, Ledger.Sent.ACCEPTED); // handled or dead-lettered, whatever tell says
-                        refs.get(rnd.nextInt(refs.size())).tell(msg);
-                        if (rnd.nextInt(200_000) == 0) {
-                            system.shutdown(Duration.ofSeconds(20)); // early: later tells go to dead letters
+                        SendResult r = refs.get(rnd.nextInt(refs.size())).tell(msg);
+                        if (r == SendResult.CLOSED && system.isShuttingDown()) {
+                            break; // told while shutting down: dead-lettered; this worker is done
+                        }
+                        if (rnd.nextInt(2_000_000) == 0) {
+                            system.shutdown(Duration.ofSeconds(20)); // early: tells racing it go to dead letters
                         }
                     }
                 } catch (RuntimeException e) {
