@@ -49,8 +49,8 @@ final class Hound {
         return n.startsWith("flowrelay-") && !n.startsWith("flowrelay-timer-");
     }
 
-    /** Makes sure BlockHound is installed; returns the calls seen so far (a fresh list each test). */
+    /** Makes sure BlockHound is installed: calling it runs the static initializer, once per JVM. */
     static void install() {
-        // the static initializer does it, once per JVM
+        // nothing more to do
     }
 }
