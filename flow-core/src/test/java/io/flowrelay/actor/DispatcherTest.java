@@ -218,6 +218,11 @@ class DispatcherTest {
             }
         }, ActorOptions.defaults().dispatcher(pinned));
         ActorTestKit.await(started, "actor started on the pinned thread");
+        // preStart runs inside the actor's first turn; a tell that came before that turn has left
+        // would be handled by it. Wait until the pinned thread is idle (parked): the turn is over.
+        ActorTestKit.waitUntil(() -> Thread.getAllStackTraces().keySet().stream().anyMatch(t ->
+                t.getName().equals("flowrelay-closing-0") && t.getState() == Thread.State.WAITING),
+                "the pinned thread to go idle after the first turn");
         pinned.close(); // the actor's thread is gone: its turn loop can never run again
 
         ref.tell("after close"); // the loop's hand-off is refused: the actor ends here
