@@ -627,6 +627,21 @@ public final class BufferedChannel<T> implements Channel<T> {
     }
 
     /**
+     * A subscription has finished (cancelled, failed in a signal, refused by its executor):
+     * removes it, then passes on a wake-up it may have consumed. A producer wakes only one idle
+     * subscriber per item (published()); if that one was cancelled before its loop ran, the item
+     * would wait, while another subscriber with demand sits idle, until the next send or close.
+     * Dekker pair with published(): the producer offers, fences, then skips this loop (its wip
+     * never returns to 0 once finished); we detach (CAS), then read hasItem() in published().
+     */
+    void subscriptionLeft(DeliveryLoop<?> loop) {
+        detach(loop);
+        if (hasItem()) {
+            published();
+        }
+    }
+
+    /**
      * RS 2.6, 4.1: once the last subscriber has gone (cancelled, or failed in onNext), an
      * upstream that still feeds the channel would wait forever for demand; close the channel,
      * which cancels it. Buffered items stay available. No-op once closed or without upstream.

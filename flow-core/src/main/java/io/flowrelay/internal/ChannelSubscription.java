@@ -44,6 +44,6 @@ final class ChannelSubscription<T> extends DeliveryLoop<T> {
 
     @Override
     protected void onFinished() {
-        channel.detach(this);
+        channel.subscriptionLeft(this);
     }
 }

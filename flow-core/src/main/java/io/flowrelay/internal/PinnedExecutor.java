@@ -2,6 +2,7 @@ package io.flowrelay.internal;
 
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,6 +21,11 @@ public final class PinnedExecutor implements Executor {
      * parked  — written by `thread` only (true before it parks, false after); read by submitters.
      * No lost wake-up: a submitter offers, issues a full fence, then reads `parked`; the thread
      * writes parked = true (volatile) and then re-reads the queue before it parks.
+     * submitting — submitters inside execute(): incremented before they read `shutdown`,
+     *           decremented after their offer. No task accepted and then dropped: a submitter
+     *           increments, then reads shutdown; shutdown() writes it, and the thread, once it sees
+     *           it, leaves only when submitting is 0 and then the queue is empty. A submitter that
+     *           read false is counted, so its offer is seen; one that comes later reads true.
      */
 
     private static final int IDLE_SPINS = 256;
@@ -28,6 +34,7 @@ public final class PinnedExecutor implements Executor {
     private final Thread thread;
     private volatile boolean parked;
     private volatile boolean shutdown;
+    private volatile int submitting;
 
     public PinnedExecutor(String name) {
         thread = new Thread(this::loop, name);
@@ -37,10 +44,13 @@ public final class PinnedExecutor implements Executor {
 
     @Override
     public void execute(Runnable task) {
+        SUBMITTING.getAndAdd(this, 1);
         if (shutdown) {
+            SUBMITTING.getAndAdd(this, -1);
             throw new RejectedExecutionException(thread.getName() + " is shut down");
         }
         tasks.offer(task);
+        SUBMITTING.getAndAdd(this, -1);
         VarHandle.fullFence();
         if (parked) {
             LockSupport.unpark(thread);
@@ -75,7 +85,11 @@ public final class PinnedExecutor implements Executor {
                 continue;
             }
             if (shutdown) {
-                return;
+                if (submitting == 0 && tasks.isEmpty()) {
+                    return;
+                }
+                Thread.yield(); // a submitter that saw us running is about to offer its task
+                continue;
             }
             if (++idle < IDLE_SPINS) {
                 Thread.onSpinWait();
@@ -87,6 +101,16 @@ public final class PinnedExecutor implements Executor {
             }
             parked = false;
             idle = 0;
+        }
+    }
+
+    private static final VarHandle SUBMITTING;
+
+    static {
+        try {
+            SUBMITTING = MethodHandles.lookup().findVarHandle(PinnedExecutor.class, "submitting", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 }

@@ -1,0 +1,223 @@
+package io.flowrelay.stress.actor;
+
+import io.flowrelay.actor.ActorOptions;
+import io.flowrelay.actor.ActorRef;
+import io.flowrelay.actor.ActorSystem;
+import io.flowrelay.actor.Behaviors;
+import io.flowrelay.actor.Dispatcher;
+import io.flowrelay.actor.Mailbox;
+import io.flowrelay.actor.StageHandler;
+import io.flowrelay.channel.SendResult;
+import io.flowrelay.stress.support.Inline;
+import io.flowrelay.stress.support.SignalLog;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.L_Result;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/**
+ * Mailbox scheduling: an actor's turns are the kernel's delivery loop over its mailbox. Its
+ * dispatcher here is an inline executor, so a turn runs on whichever teller wins the loop: the
+ * behavior flags any overlap (an actor must never run on two threads at once) and the arbiter
+ * checks that every message was handled or dead-lettered exactly once, in each sender's order.
+ */
+public final class ActorStress {
+
+    /** A timer that refuses everything: no thread per state; shutdown then reports at once. */
+    static final ScheduledThreadPoolExecutor NO_TIMER = new ScheduledThreadPoolExecutor(0);
+
+    static {
+        NO_TIMER.shutdown();
+    }
+
+    static final ActorOptions INLINE = ActorOptions.defaults().dispatcher(Dispatcher.fromExecutor(Inline.EXECUTOR, 16));
+
+    private ActorStress() {
+    }
+
+    static ActorSystem system() {
+        return ActorSystem.builder("jcstress").timer(NO_TIMER).dispatcher(Dispatcher.fromExecutor(Inline.EXECUTOR, 16)).build();
+    }
+
+    /** An actor's behavior that records what it handles and whether two turns ever overlapped. */
+    public static class Recorder {
+        final ConcurrentLinkedQueue<String> handled = new ConcurrentLinkedQueue<>();
+        final AtomicInteger active = new AtomicInteger();
+        final AtomicInteger overlaps = new AtomicInteger();
+
+        io.flowrelay.actor.Behavior<String> behavior() {
+            return (ctx, msg) -> {
+                if (active.getAndIncrement() != 0) {
+                    overlaps.incrementAndGet();
+                }
+                handled.add(msg);
+                active.decrementAndGet();
+                return "stop".equals(msg) ? Behaviors.stopped() : Behaviors.same();
+            };
+        }
+
+        /** The handled messages of one sender, in order. */
+        String of(String sender) {
+            StringBuilder sb = new StringBuilder();
+            for (String m : handled) {
+                if (m.startsWith(sender)) {
+                    sb.append(m);
+                }
+            }
+            return sb.toString();
+        }
+    }
+
+    @JCStressTest
+    @Description("Two senders tell two messages each: all four are handled, one at a time (never on two threads at once), each sender's in order.")
+    @Outcome(id = "a1a2 b1b2, overlaps=0", expect = ACCEPTABLE, desc = "all handled, serially, in order per sender")
+    @Outcome(expect = FORBIDDEN, desc = "a message lost (lost wake-up), handled twice or out of order, or two turns overlapped")
+    @State
+    public static class TellVsTell extends Recorder {
+        final ActorRef<String> ref = system().spawn("a", this::behavior, INLINE);
+
+        @Actor
+        public void senderA() {
+            ref.tell("a1");
+            ref.tell("a2");
+        }
+
+        @Actor
+        public void senderB() {
+            ref.tell("b1");
+            ref.tell("b2");
+        }
+
+        @Arbiter
+        public void arbiter(L_Result r) {
+            r.r1 = of("a") + " " + of("b") + ", overlaps=" + overlaps.get();
+        }
+    }
+
+    @JCStressTest
+    @Description("A message races the actor's self-stop: it is handled before the stop or goes to dead letters, exactly once; the actor ends.")
+    @Outcome(id = "handled, terminated", expect = ACCEPTABLE, desc = "handled before the stop")
+    @Outcome(id = "dead-lettered, terminated", expect = ACCEPTABLE, desc = "came after the stop: dead letters")
+    @Outcome(expect = FORBIDDEN, desc = "stranded in the mailbox, or both handled and dead-lettered, or the actor did not end")
+    @State
+    public static class TellVsSelfStop extends Recorder {
+        final ActorSystem system = system();
+        final ActorRef<String> ref = system.spawn("a", this::behavior, INLINE);
+
+        @Actor
+        public void stopper() {
+            ref.tell("stop");
+        }
+
+        @Actor
+        public void sender() {
+            ref.tell("m");
+        }
+
+        @Arbiter
+        public void arbiter(L_Result r) {
+            boolean handledIt = handled.contains("m");
+            long dead = system.deadLetters().count();
+            String fate = handledIt && dead == 0 ? "handled" : !handledIt && dead == 1 ? "dead-lettered"
+                    : "handled=" + handledIt + " dead=" + dead;
+            r.r1 = fate + ", " + (ref.isTerminated() ? "terminated" : "running") + (overlaps.get() == 0 ? "" : ", overlaps");
+        }
+    }
+
+    @JCStressTest
+    @Description("A tell races the system's shutdown: OK means handled (the mailbox drains) or dead-lettered; CLOSED means dead-lettered. Never both, never neither; the actor ends.")
+    @Outcome(id = "OK, handled, terminated", expect = ACCEPTABLE, desc = "accepted and handled by the draining actor")
+    @Outcome(id = "OK, dead-lettered, terminated", expect = ACCEPTABLE, desc = "accepted as the loop ended: dead letters (never stranded)")
+    @Outcome(id = "CLOSED, dead-lettered, terminated", expect = ACCEPTABLE, desc = "refused: dead letters")
+    @Outcome(expect = FORBIDDEN, desc = "lost, handled twice, or the actor did not end")
+    @State
+    public static class TellVsShutdown extends Recorder {
+        final ActorSystem system = system();
+        final ActorRef<String> ref = system.spawn("a", this::behavior, INLINE);
+        volatile SendResult told;
+
+        @Actor
+        public void sender() {
+            told = ref.tell("m");
+        }
+
+        @Actor
+        public void shutdown() {
+            system.shutdown(Duration.ZERO);
+        }
+
+        @Arbiter
+        public void arbiter(L_Result r) {
+            boolean handledIt = handled.contains("m");
+            long dead = system.deadLetters().count();
+            String fate = handledIt && dead == 0 ? "handled" : !handledIt && dead == 1 ? "dead-lettered"
+                    : "handled=" + handledIt + " dead=" + dead;
+            r.r1 = told + ", " + fate + ", " + (ref.isTerminated() ? "terminated" : "running");
+        }
+    }
+
+    @JCStressTest
+    @Description("Actor stage: an input races the cancel of its only subscriber. The input is delivered, dead-lettered, or left in the output for a later subscriber, exactly once; the upstream is cancelled; the first subscriber sees no rule broken.")
+    @Outcome(id = "delivered, upstream cancelled, bad=0", expect = ACCEPTABLE, desc = "handled and delivered before the cancel")
+    @Outcome(id = "dead-lettered, upstream cancelled, bad=0", expect = ACCEPTABLE, desc = "the stage ended first: dead letters")
+    @Outcome(id = "left-in-output, upstream cancelled, bad=0", expect = ACCEPTABLE, desc = "handled, but its subscriber had gone: a later subscriber gets it")
+    @Outcome(expect = FORBIDDEN, desc = "the input was lost or counted twice, or the upstream was not cancelled")
+    @State
+    public static class StageInputVsCancel {
+        final ActorSystem system = system();
+        final Flow.Processor<Integer, Integer> stage = system.stage("s",
+                () -> (StageHandler<Integer, Integer>) (in, out) -> out.emit(in), INLINE.mailbox(Mailbox.bounded(4)));
+        final SignalLog<Integer> first = SignalLog.unbounded();
+        final AtomicInteger upstreamCancels = new AtomicInteger();
+
+        public StageInputVsCancel() {
+            stage.onSubscribe(new Flow.Subscription() {
+                @Override
+                public void request(long n) {
+                }
+
+                @Override
+                public void cancel() {
+                    upstreamCancels.incrementAndGet();
+                }
+            });
+            stage.subscribe(first);
+        }
+
+        @Actor
+        public void upstream() {
+            stage.onNext(1);
+        }
+
+        @Actor
+        public void cancel() {
+            first.cancel();
+        }
+
+        @Arbiter
+        public void arbiter(L_Result r) {
+            SignalLog<Integer> later = SignalLog.unbounded();
+            stage.subscribe(later); // inline: gets what the output still holds, then onComplete
+            List<Integer> rest = later.items();
+            long dead = system.deadLetters().count();
+            int n = first.nexts() + rest.size() + (int) dead;
+            String fate = n != 1 ? "first=" + first.nexts() + " rest=" + rest.size() + " dead=" + dead
+                    : first.nexts() == 1 ? "delivered" : dead == 1 ? "dead-lettered" : "left-in-output";
+            r.r1 = fate + ", " + (upstreamCancels.get() == 1 ? "upstream cancelled" : "upstream cancels=" + upstreamCancels.get())
+                    + ", bad=" + first.violations();
+        }
+    }
+}

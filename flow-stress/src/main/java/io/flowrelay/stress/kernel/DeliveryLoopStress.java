@@ -1,0 +1,344 @@
+package io.flowrelay.stress.kernel;
+
+import io.flowrelay.internal.DeliveryLoop;
+import io.flowrelay.stress.support.Inline;
+import io.flowrelay.stress.support.QueueLoop;
+import io.flowrelay.stress.support.SignalLog;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.IIII_Result;
+import org.openjdk.jcstress.infra.results.III_Result;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/**
+ * {@link DeliveryLoop}: the one drain loop. Its loop runs on an inline executor, so it runs on
+ * whichever actor thread takes {@code wip} from 0, and has finished by the time the arbiter looks:
+ * an item left undelivered with demand outstanding is a lost wake-up. Every outcome also carries
+ * the subscriber's rule violations (RS 1.1, 1.3, 1.7, 1.9: {@link SignalLog}), which must be 0.
+ */
+public final class DeliveryLoopStress {
+
+    private DeliveryLoopStress() {
+    }
+
+    @JCStressTest
+    @Description("Two producers publish and wake an idle loop at once: both items are delivered (no lost wake-up), never concurrently (RS 1.3).")
+    @Outcome(id = "2, 0, 0", expect = ACCEPTABLE, desc = "both delivered, one at a time")
+    @Outcome(id = "1, .*", expect = FORBIDDEN, desc = "lost wake-up: an item stayed behind with demand outstanding")
+    @Outcome(expect = FORBIDDEN, desc = "overlapping or extra signals")
+    @State
+    public static class EmitVsEmit {
+        final SignalLog<Integer> log = SignalLog.unbounded();
+        final QueueLoop<Integer> loop = new QueueLoop<>(log, Inline.EXECUTOR, 16);
+
+        public EmitVsEmit() {
+            loop.start();
+        }
+
+        @Actor
+        public void producer1() {
+            loop.emit(1);
+        }
+
+        @Actor
+        public void producer2() {
+            loop.emit(2);
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r1 = log.nexts();
+            r.r2 = loop.left();
+            r.r3 = log.violations();
+        }
+    }
+
+    @JCStressTest
+    @Description("request(1) races a producer's emit into an idle loop without demand: the item is delivered.")
+    @Outcome(id = "1, 0, 0", expect = ACCEPTABLE, desc = "delivered")
+    @Outcome(id = "0, 1, 0", expect = FORBIDDEN, desc = "lost wake-up: demand and item both there, nobody delivered")
+    @Outcome(expect = FORBIDDEN, desc = "overlapping or extra signals")
+    @State
+    public static class RequestVsEmit {
+        final SignalLog<Integer> log = SignalLog.requesting(0);
+        final QueueLoop<Integer> loop = new QueueLoop<>(log, Inline.EXECUTOR, 16);
+
+        public RequestVsEmit() {
+            loop.start();
+        }
+
+        @Actor
+        public void subscriber() {
+            log.request(1);
+        }
+
+        @Actor
+        public void producer() {
+            loop.emit(1);
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r1 = log.nexts();
+            r.r2 = loop.left();
+            r.r3 = log.violations();
+        }
+    }
+
+    @JCStressTest
+    @Description("Demand 1, two producers: exactly one item is delivered (RS 1.1), the other waits in the source.")
+    @Outcome(id = "1, 1, 0", expect = ACCEPTABLE, desc = "one delivered, one waiting for demand")
+    @Outcome(id = "2, .*", expect = FORBIDDEN, desc = "more onNext than requested (RS 1.1)")
+    @Outcome(expect = FORBIDDEN, desc = "lost wake-up or a rule broken")
+    @State
+    public static class DemandOneEmitVsEmit {
+        final SignalLog<Integer> log = SignalLog.requesting(1);
+        final QueueLoop<Integer> loop = new QueueLoop<>(log, Inline.EXECUTOR, 16);
+
+        public DemandOneEmitVsEmit() {
+            loop.start();
+        }
+
+        @Actor
+        public void producer1() {
+            loop.emit(1);
+        }
+
+        @Actor
+        public void producer2() {
+            loop.emit(2);
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r1 = log.nexts();
+            r.r2 = loop.left();
+            r.r3 = log.violations();
+        }
+    }
+
+    @JCStressTest
+    @Description("Two items waiting; two threads request(1) each: both items come, one at a time, never beyond demand.")
+    @Outcome(id = "2, 0, 0", expect = ACCEPTABLE, desc = "both delivered")
+    @Outcome(expect = FORBIDDEN, desc = "a request was lost, or signals overlapped")
+    @State
+    public static class RequestVsRequest {
+        final SignalLog<Integer> log = SignalLog.requesting(0);
+        final QueueLoop<Integer> loop = new QueueLoop<>(log, Inline.EXECUTOR, 16);
+
+        public RequestVsRequest() {
+            loop.preload(1);
+            loop.preload(2);
+            loop.start();
+        }
+
+        @Actor
+        public void request1() {
+            log.request(1);
+        }
+
+        @Actor
+        public void request2() {
+            log.request(1);
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r1 = log.nexts();
+            r.r2 = loop.left();
+            r.r3 = log.violations();
+        }
+    }
+
+    @JCStressTest
+    @Description("cancel() races an emit: the item is delivered or not, no terminal signal follows a cancel, and the loop finishes exactly once.")
+    @Outcome(id = "1, 0, 1, 0", expect = ACCEPTABLE, desc = "delivered before the cancel took effect")
+    @Outcome(id = "0, 0, 1, 0", expect = ACCEPTABLE, desc = "cancelled first: nothing delivered")
+    @Outcome(expect = FORBIDDEN, desc = "a signal after cancel, or the loop did not finish exactly once")
+    @State
+    public static class CancelVsEmit {
+        final SignalLog<Integer> log = SignalLog.unbounded();
+        final QueueLoop<Integer> loop = new QueueLoop<>(log, Inline.EXECUTOR, 16);
+
+        public CancelVsEmit() {
+            loop.start();
+        }
+
+        @Actor
+        public void cancel() {
+            log.cancel();
+        }
+
+        @Actor
+        public void producer() {
+            loop.emit(1);
+        }
+
+        @Arbiter
+        public void arbiter(IIII_Result r) {
+            r.r1 = log.nexts();
+            r.r2 = log.terminals();
+            r.r3 = loop.finished();
+            r.r4 = log.violations();
+        }
+    }
+
+    /** A loop whose source has no items; the subscriber requested everything. */
+    public static class Terminal {
+        final SignalLog<Integer> log = SignalLog.unbounded();
+        final QueueLoop<Integer> loop = new QueueLoop<>(log, Inline.EXECUTOR, 16);
+
+        public Terminal() {
+            loop.start();
+        }
+
+        /** completes, errors (1 if exactly one IllegalArgumentException, else 10 per error), finishes, violations. */
+        void record(IIII_Result r) {
+            r.r1 = log.completes();
+            r.r2 = log.errors() == 1 && log.error() instanceof IllegalArgumentException ? 1 : log.errors() * 10;
+            r.r3 = loop.finished();
+            r.r4 = log.violations();
+        }
+    }
+
+    @JCStressTest
+    @Description("The source completes while the subscriber calls request(-1): exactly one terminal signal, one finish.")
+    @Outcome(id = "1, 0, 1, 0", expect = ACCEPTABLE, desc = "onComplete won")
+    @Outcome(id = "0, 1, 1, 0", expect = ACCEPTABLE, desc = "onError(IllegalArgumentException) won: RS 3.9")
+    @Outcome(expect = FORBIDDEN, desc = "two terminal signals or none, or the loop did not finish exactly once")
+    @State
+    public static class CompleteVsBadRequest extends Terminal {
+        @Actor
+        public void complete() {
+            loop.complete();
+        }
+
+        @Actor
+        public void badRequest() {
+            log.request(-1);
+        }
+
+        @Arbiter
+        public void arbiter(IIII_Result r) {
+            record(r);
+        }
+    }
+
+    @JCStressTest
+    @Description("The source completes while the subscriber cancels: at most one terminal signal (none once cancelled), one finish.")
+    @Outcome(id = "1, 0, 1, 0", expect = ACCEPTABLE, desc = "onComplete won")
+    @Outcome(id = "0, 0, 1, 0", expect = ACCEPTABLE, desc = "cancel won: silence (RS 1.8)")
+    @Outcome(expect = FORBIDDEN, desc = "two terminal signals, or the loop did not finish exactly once")
+    @State
+    public static class CompleteVsCancel extends Terminal {
+        @Actor
+        public void complete() {
+            loop.complete();
+        }
+
+        @Actor
+        public void cancel() {
+            log.cancel();
+        }
+
+        @Arbiter
+        public void arbiter(IIII_Result r) {
+            record(r);
+        }
+    }
+
+    @JCStressTest
+    @Description("request(-1) races cancel(): the error may or may not be signalled (cancel is best effort), but at most once, and the loop finishes once.")
+    @Outcome(id = "0, 1, 1, 0", expect = ACCEPTABLE, desc = "onError(IllegalArgumentException): RS 3.9")
+    @Outcome(id = "0, 0, 1, 0", expect = ACCEPTABLE, desc = "cancel took effect first: silence")
+    @Outcome(expect = FORBIDDEN, desc = "two terminal signals, or the loop did not finish exactly once")
+    @State
+    public static class BadRequestVsCancel extends Terminal {
+        @Actor
+        public void badRequest() {
+            log.request(-1);
+        }
+
+        @Actor
+        public void cancel() {
+            log.cancel();
+        }
+
+        @Arbiter
+        public void arbiter(IIII_Result r) {
+            record(r);
+        }
+    }
+
+    @JCStressTest
+    @Description("An item, then completion, race a late request(1) (no demand before): the item comes, then onComplete, exactly once each (RS 1.4: completion needs no demand).")
+    @Outcome(id = "1, 1, 1, 0", expect = ACCEPTABLE, desc = "item then onComplete")
+    @Outcome(expect = FORBIDDEN, desc = "the item or the completion was lost, or came twice or out of order")
+    @State
+    public static class EmitCompleteVsRequest {
+        final SignalLog<Integer> log = SignalLog.requesting(0);
+        final QueueLoop<Integer> loop = new QueueLoop<>(log, Inline.EXECUTOR, 16);
+
+        public EmitCompleteVsRequest() {
+            loop.start();
+        }
+
+        @Actor
+        public void producer() {
+            loop.emit(1);
+            loop.complete();
+        }
+
+        @Actor
+        public void subscriber() {
+            log.request(1);
+        }
+
+        @Arbiter
+        public void arbiter(IIII_Result r) {
+            r.r1 = log.nexts();
+            r.r2 = log.completes();
+            r.r3 = loop.finished();
+            r.r4 = log.violations();
+        }
+    }
+
+    @JCStressTest
+    @Description("The source fails while an item is emitted: an item that came first is delivered before onError; one that came after the end stays undelivered; exactly one terminal signal.")
+    @Outcome(id = "1, 1, 0, 0", expect = ACCEPTABLE, desc = "item, then onError")
+    @Outcome(id = "0, 1, 1, 0", expect = ACCEPTABLE, desc = "onError first; the late item was not delivered after it (RS 1.7)")
+    @Outcome(expect = FORBIDDEN, desc = "an item vanished or came after the error, two terminal signals, or no single finish")
+    @State
+    public static class EmitVsError {
+        final SignalLog<Integer> log = SignalLog.unbounded();
+        final QueueLoop<Integer> loop = new QueueLoop<>(log, Inline.EXECUTOR, 16);
+
+        public EmitVsError() {
+            loop.start();
+        }
+
+        @Actor
+        public void producer() {
+            loop.emit(1);
+        }
+
+        @Actor
+        public void failer() {
+            loop.error(new IllegalStateException("boom"));
+        }
+
+        @Arbiter
+        public void arbiter(IIII_Result r) {
+            r.r1 = log.nexts();
+            r.r2 = log.errors();
+            r.r3 = loop.left();
+            r.r4 = log.violations() | (loop.finished() == 1 ? 0 : 1 << 10);
+        }
+    }
+}

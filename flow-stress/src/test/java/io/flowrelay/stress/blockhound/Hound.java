@@ -1,0 +1,56 @@
+package io.flowrelay.stress.blockhound;
+
+import reactor.blockhound.BlockHound;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * BlockHound, installed once for this JVM (its own Surefire execution: see the pom), watching
+ * FlowRelay's dispatcher threads: the shared pool's {@code flowrelay-N} and pinned dispatchers'
+ * {@code flowrelay-<name>-i} (not the timer thread {@code flowrelay-timer-*}, which waits by
+ * design). Every blocking call on them is recorded here with its stack (and, as BlockHound does,
+ * thrown at the caller).
+ *
+ * <p>Allowed: the dispatcher's own idle wait (ForkJoinPool.awaitWork, PinnedExecutor.loop), but
+ * not inside a delivery loop or actor turn they run (DeliveryLoop.run is disallowed again); and
+ * DeliveryLoop.idleSpin: BlockHound counts {@code Thread.onSpinWait()} as blocking, and the loop's
+ * idle spin is 128 of those CPU pause hints before it leaves its thread, bounded and without a
+ * park: a deliberate trade (an executor hand-off and an unpark cost far more), not a wait.
+ */
+final class Hound {
+
+    /** Blocking calls seen on dispatcher threads: "method on thread\n stack". */
+    static final List<String> CALLS = new CopyOnWriteArrayList<>();
+
+    static {
+        BlockHound.builder()
+                .nonBlockingThreadPredicate(p -> p.or(Hound::isDispatcherThread))
+                .allowBlockingCallsInside("java.util.concurrent.ForkJoinPool", "awaitWork")
+                .allowBlockingCallsInside("io.flowrelay.internal.PinnedExecutor", "loop")
+                .disallowBlockingCallsInside("io.flowrelay.internal.DeliveryLoop", "run")
+                .allowBlockingCallsInside("io.flowrelay.internal.DeliveryLoop", "idleSpin")
+                .blockingMethodCallback(m -> {
+                    StringBuilder sb = new StringBuilder(m + " on " + Thread.currentThread().getName());
+                    for (StackTraceElement e : new Throwable().getStackTrace()) {
+                        sb.append("\n\tat ").append(e);
+                    }
+                    CALLS.add(sb.toString());
+                    throw new Error("Blocking call! " + m);
+                })
+                .install();
+    }
+
+    private Hound() {
+    }
+
+    static boolean isDispatcherThread(Thread t) {
+        String n = t.getName();
+        return n.startsWith("flowrelay-") && !n.startsWith("flowrelay-timer-");
+    }
+
+    /** Makes sure BlockHound is installed: calling it runs the static initializer, once per JVM. */
+    static void install() {
+        // nothing more to do
+    }
+}
