@@ -46,8 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       publisher's current state (items, or its end).</li>
  * </ul>
  *
- * <p>Adding a type is one line in {@link #publishers()} or {@link #subscribers()}: Broadcast,
- * Watch, Oneshot, Broker topics and AckQueue go there as they land.
+ * <p>Adding a type is one line in {@link #publishers()} or {@link #subscribers()}.
  */
 class BadInputMatrixTest {
 
@@ -102,7 +101,52 @@ class BadInputMatrixTest {
                 new Subject<>("Channel.unbounded", () -> channelSource(Channels.unbounded())),
                 new Subject<>("Channel.rendezvous", () -> channelSource(Channels.rendezvous())),
                 new Subject<>("actor stage", BadInputMatrixTest::stageSource),
-                new Subject<>("DeadLetters", BadInputMatrixTest::deadLettersSource));
+                new Subject<>("DeadLetters", BadInputMatrixTest::deadLettersSource),
+                new Subject<>("Broadcast", () -> broadcastSource(io.flowrelay.channel.Broadcast.create(16))),
+                new Subject<>("Broker topic", BadInputMatrixTest::topicSource));
+    }
+
+    /** Hot: items reach the subscribers present when they are sent; the matrix subscribes first. */
+    static Source broadcastSource(io.flowrelay.channel.Broadcast<Integer> b) {
+        return new Source() {
+            int next;
+
+            public Flow.Publisher<?> publisher() {
+                return b;
+            }
+
+            public void emit(int n) {
+                for (int i = 0; i < n; i++) {
+                    b.sendAsync(next++);
+                }
+            }
+
+            public void complete() {
+                b.close();
+            }
+        };
+    }
+
+    static Source topicSource() {
+        io.flowrelay.pubsub.Broker<Integer> broker = io.flowrelay.pubsub.Broker.create();
+        io.flowrelay.pubsub.Topic<Integer> topic = broker.topic("matrix.items");
+        return new Source() {
+            int next;
+
+            public Flow.Publisher<?> publisher() {
+                return topic;
+            }
+
+            public void emit(int n) {
+                for (int i = 0; i < n; i++) {
+                    broker.publish("matrix.items", next++);
+                }
+            }
+
+            public void complete() {
+                broker.close();
+            }
+        };
     }
 
     static Source channelSource(Channel<Integer> ch) {
