@@ -330,10 +330,20 @@ class AckQueueTest {
         assertEquals(jobs, stats.acked() + stats.deadLettered());
         assertEquals(0, stats.pending());
         assertEquals(0, stats.inFlight());
+        // dead letters reach their subscriber through its own delivery loop: wait until all have
+        Await.until(() -> sum(dead) == stats.deadLettered(), () -> "the dead-letter subscriber got " + sum(dead) + " of " + stats);
         for (int id = 1; id <= jobs; id++) {
             assertEquals(1, acked.get(id) + dead.get(id), "job " + id + " settled exactly once");
         }
         assertTrue(stats.deadLettered() >= jobs / 5 && stats.redelivered() > 0, () -> "the failures happened: " + stats);
+    }
+
+    private static long sum(AtomicIntegerArray a) {
+        long n = 0;
+        for (int i = 0; i < a.length(); i++) {
+            n += a.get(i);
+        }
+        return n;
     }
 
     /** Requests 32, acks each delivery, asks for one more per delivery. */
