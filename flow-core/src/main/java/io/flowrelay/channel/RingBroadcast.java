@@ -142,20 +142,8 @@ final class RingBroadcast<T> implements Broadcast<T> {
         }
         Waiter w = Waiter.sender(item);
         enqueueSender(w);
-        for (;;) {
-            int s = w.await(0L);
-            if (s == Waiter.WAITING && w.casState(Waiter.WAITING, Waiter.CANCELLED)) {
-                Thread.interrupted();
-                throw new InterruptedException();
-            }
-            s = w.awaitSettled();
-            if (s == Waiter.DONE) {
-                return; // sent; an interrupt that came meanwhile stays set
-            }
-            if (s == Waiter.FAILED) {
-                throw closedException();
-            }
-            // WAITING again (a transfer attempt found the ring full): wait on
+        if (!w.awaitTaken()) {
+            throw closedException();
         }
     }
 

@@ -183,20 +183,8 @@ public final class BufferedChannel<T> implements Channel<T> {
         }
         Waiter w = Waiter.sender(item);
         enqueueSender(w);
-        for (;;) {
-            int s = w.await(0L);
-            if (s == Waiter.WAITING && w.casState(Waiter.WAITING, Waiter.CANCELLED)) {
-                Thread.interrupted();
-                throw new InterruptedException();
-            }
-            s = w.awaitSettled();
-            if (s == Waiter.DONE) {
-                return; // sent; an interrupt that came meanwhile stays set
-            }
-            if (s == Waiter.FAILED) {
-                throw closedException();
-            }
-            // WAITING again (a transfer attempt found the buffer full): wait on
+        if (!w.awaitTaken()) {
+            throw closedException();
         }
     }
 

@@ -301,6 +301,29 @@ public final class Waiter {
         return d == 0L ? 1L : d;
     }
 
+    /**
+     * A blocking sender's wait, after it queued this waiter: parks until its item was taken
+     * ({@code true}) or the channel failed it on close ({@code false}). An interrupt before the
+     * item was taken cancels the waiter and throws; one that comes after it was taken stays set.
+     * A claim that found no room goes back to {@code WAITING}, and the wait goes on.
+     */
+    public boolean awaitTaken() throws InterruptedException {
+        for (;;) {
+            int s = await(0L);
+            if (s == WAITING && casState(WAITING, CANCELLED)) {
+                Thread.interrupted();
+                throw new InterruptedException();
+            }
+            s = awaitSettled();
+            if (s == DONE) {
+                return true;
+            }
+            if (s == FAILED) {
+                return false;
+            }
+        }
+    }
+
     /** Waits without parking for a transient {@code CLAIMED} to settle. */
     public int awaitSettled() {
         int s;

@@ -24,60 +24,7 @@ final class FanoutTckSupport {
      * subscriber left.
      */
     static void fillAndClose(Broadcast<Integer> broadcast, long n) {
-        new HoldFiller(broadcast, n).run();
-    }
-
-    /** The async producer of {@link #fillAndClose}; {@code wip} trampolines completions that arrive synchronously. */
-    private static final class HoldFiller implements Runnable {
-        private final Broadcast<Integer> broadcast;
-        private final long count;
-        private final AtomicInteger wip = new AtomicInteger();
-        private long next; // only the thread that holds wip touches it
-
-        HoldFiller(Broadcast<Integer> broadcast, long count) {
-            this.broadcast = broadcast;
-            this.count = count;
-        }
-
-        @Override
-        public void run() {
-            if (wip.getAndIncrement() != 0) {
-                return;
-            }
-            int missed = 1;
-            do {
-                fill();
-                missed = wip.addAndGet(-missed);
-            } while (missed != 0);
-        }
-
-        private void fill() {
-            while (next < count) {
-                if (broadcast.subscriberCount() == 0) {
-                    next = count + 1; // the subscriber cancelled or failed: nobody to publish to
-                    broadcast.close();
-                    return;
-                }
-                Integer item = (int) next;
-                SendResult r = broadcast.trySend(item);
-                if (r == SendResult.CLOSED) {
-                    return;
-                }
-                next++;
-                if (r == SendResult.FULL) {
-                    broadcast.sendAsync(item).whenComplete((ok, error) -> {
-                        if (error == null) {
-                            run();
-                        }
-                    });
-                    return;
-                }
-            }
-            if (next == count) {
-                next++; // close once
-                broadcast.close();
-            }
-        }
+        TckSupport.fillAndClose(broadcast, n, () -> broadcast.subscriberCount() == 0);
     }
 
     /**

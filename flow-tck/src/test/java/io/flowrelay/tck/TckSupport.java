@@ -3,10 +3,12 @@ package io.flowrelay.tck;
 import io.flowrelay.channel.Channel;
 import io.flowrelay.channel.Channels;
 import io.flowrelay.channel.SendResult;
+import io.flowrelay.channel.Sender;
 
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * Shared set-up of the TCK verifications: how long the TCK waits, and the producers that fill a
@@ -54,19 +56,29 @@ final class TckSupport {
      * pending send simply stays with the channel and both become garbage together.
      */
     static void fillAndClose(Channel<Integer> channel, long n) {
-        new AsyncFiller(channel, n).run();
+        new AsyncFiller(channel, n, () -> false).run();
+    }
+
+    /**
+     * The same for any sender (a HOLD broadcast): stops, and closes it, once {@code abandoned}
+     * says nobody is left to publish to (the subscriber cancelled or failed).
+     */
+    static void fillAndClose(Sender<Integer> sender, long n, BooleanSupplier abandoned) {
+        new AsyncFiller(sender, n, abandoned).run();
     }
 
     /** The async producer of {@link #fillAndClose}; {@code wip} trampolines completions that arrive synchronously. */
     private static final class AsyncFiller implements Runnable {
-        private final Channel<Integer> channel;
+        private final Sender<Integer> sender;
         private final long count;
+        private final BooleanSupplier abandoned;
         private final AtomicInteger wip = new AtomicInteger();
         private long next; // only the thread that holds wip touches it
 
-        AsyncFiller(Channel<Integer> channel, long count) {
-            this.channel = channel;
+        AsyncFiller(Sender<Integer> sender, long count, BooleanSupplier abandoned) {
+            this.sender = sender;
             this.count = count;
+            this.abandoned = abandoned;
         }
 
         @Override
@@ -81,17 +93,22 @@ final class TckSupport {
             } while (missed != 0);
         }
 
-        /** Sends until the channel is full (then parks one async send) or every item is out (then closes). */
+        /** Sends until the sender is full (then parks one async send) or every item is out (then closes). */
         private void fill() {
             while (next < count) {
+                if (abandoned.getAsBoolean()) {
+                    next = count + 1;
+                    sender.close();
+                    return;
+                }
                 Integer item = (int) next;
-                SendResult r = channel.trySend(item);
+                SendResult r = sender.trySend(item);
                 if (r == SendResult.CLOSED) {
                     return;
                 }
                 next++;
                 if (r == SendResult.FULL) {
-                    channel.sendAsync(item).whenComplete((ok, error) -> {
+                    sender.sendAsync(item).whenComplete((ok, error) -> {
                         if (error == null) {
                             run();
                         }
@@ -101,7 +118,7 @@ final class TckSupport {
             }
             if (next == count) {
                 next++; // close once
-                channel.close();
+                sender.close();
             }
         }
     }
