@@ -523,6 +523,7 @@ class BrokerTest {
         TestSubscriber<Long> wild = TestSubscriber.create(0);
         broker.subscribe("t.>", wild, LOSSLESS);
         lazy.awaitSubscribed();
+        wild.awaitSubscribed(); // onSubscribe comes from the delivery loop, asynchronously
         assertEquals(2, broker.publish("t.a", 1L));
         assertEquals(2, broker.publish("t.a", 2L));
         broker.close();
