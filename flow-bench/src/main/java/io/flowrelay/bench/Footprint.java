@@ -1,0 +1,60 @@
+package io.flowrelay.bench;
+
+import io.flowrelay.actor.ActorSystem;
+import io.flowrelay.actor.Behavior;
+import io.flowrelay.actor.Behaviors;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * T7: spawns {@code n} idle actors and measures the time to spawn them, the time until all have
+ * started, and the heap they retain (heap in use after full GCs, before and after, divided by
+ * {@code n}). What is counted is everything an idle actor keeps alive: its cell, mailbox, turn
+ * loop, its entry in the system's registry and its name ("a" + index, about 48 bytes).
+ */
+final class Footprint {
+
+    /** The result of one measurement. */
+    record Result(int actors, double spawnSeconds, double startedSeconds, double bytesPerActor) {
+    }
+
+    private Footprint() {
+    }
+
+    static Result measure(int n) throws Exception {
+        ActorSystem system = ActorSystem.create("bench-footprint");
+        try {
+            Behavior<Object> idle = (ctx, m) -> Behaviors.same();
+            CountDownLatch started = new CountDownLatch(n);
+            long before = usedAfterGc();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                system.spawn("a" + i, () -> {
+                    started.countDown();
+                    return idle;
+                });
+            }
+            long spawned = System.nanoTime();
+            if (!started.await(300, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(started.getCount() + " actors did not start within 300 s");
+            }
+            long allStarted = System.nanoTime();
+            long after = usedAfterGc();
+            return new Result(n, (spawned - t0) / 1e9, (allStarted - t0) / 1e9, (double) (after - before) / n);
+        } finally {
+            system.shutdown(Duration.ofSeconds(120)).toCompletableFuture().join();
+        }
+    }
+
+    static long usedAfterGc() {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+}
