@@ -55,26 +55,28 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     static final int TERMINATED = 2;
 
     private static final Object NO_MESSAGE = new Object();
+    private static final CompletableFuture<Void> ENDED = CompletableFuture.completedFuture(null);
 
     final ActorSystemImpl sys;
     final ActorCell<?> parent;
     final String name;
-    final String path;
+    private String path; // built on first use; a racy cache of an immutable String
     private final Supplier<? extends Behavior<M>> factory;
     final ActorOptions options;
     final BufferedChannel<Object> mailbox;
-    final ConcurrentLinkedQueue<Object> systemQueue = new ConcurrentLinkedQueue<>();
     private final ActorLoop loop;
-    final Map<String, ActorCell<?>> children = new ConcurrentHashMap<>();
-    private final Map<ActorCell<?>, Object> watchers = new ConcurrentHashMap<>();
-    final CompletableFuture<Void> termination = new CompletableFuture<>();
+    // created on first use (CAS null -> value), so that an idle actor holds none of them
+    private volatile ConcurrentLinkedQueue<Object> systemQueue;
+    private volatile Map<String, ActorCell<?>> children;
+    private volatile Map<ActorCell<?>, Object> watchers;
+    private volatile CompletableFuture<Void> termination; // ENDED once the actor has ended
 
     // actor-turn state
     private Behavior<M> behavior;
     private Actor<M> incarnation;
     boolean paused;
     private int restartGen;
-    private final RestartBudget budget;
+    private RestartBudget budget; // actor-turn state, created at the first restart
     private Throwable stopCause;
     private List<Watched> deferred; // watch signals that came while a restart was pending
 
@@ -88,7 +90,6 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         this.sys = sys;
         this.parent = parent;
         this.name = name;
-        this.path = (parent == null ? "/" : parent.path + "/") + name;
         this.factory = factory;
         this.options = options;
         Dispatcher d = options.dispatcher() != null ? options.dispatcher() : sys.defaultDispatcher;
@@ -97,7 +98,6 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         this.mailbox = new BufferedChannel<>(m.capacity(), m.overflow(), m.overflow() == Overflow.DROP_NEWEST
                 || m.overflow() == Overflow.DROP_OLDEST ? this::onDropped : null, executor, d.throughput(),
                 1, true);
-        this.budget = new RestartBudget(options.supervision(), sys.clock);
         this.loop = new ActorLoop(this, executor, d.throughput());
     }
 
@@ -111,7 +111,53 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
 
     @Override
     public String path() {
-        return path;
+        String p = path;
+        if (p == null) {
+            path = p = (parent == null ? "/" : parent.path() + "/") + name;
+        }
+        return p;
+    }
+
+    // ------------------------------------------------------------------ lazily created parts
+
+    /** The system queue, or {@code null} if no system message ever came (the loop reads it). */
+    ConcurrentLinkedQueue<Object> systemQueue() {
+        return systemQueue;
+    }
+
+    /** The children by name, created for the first child (any thread may spawn into it). */
+    Map<String, ActorCell<?>> childMap() {
+        Map<String, ActorCell<?>> m = children;
+        if (m == null && !CHILDREN.compareAndSet(this, null, m = new ConcurrentHashMap<String, ActorCell<?>>())) {
+            m = children;
+        }
+        return m;
+    }
+
+    private Iterable<ActorCell<?>> childCells() {
+        Map<String, ActorCell<?>> m = children;
+        return m == null ? List.of() : m.values();
+    }
+
+    private Map<ActorCell<?>, Object> watcherMap() {
+        Map<ActorCell<?>, Object> m = watchers;
+        if (m == null && !WATCHERS.compareAndSet(this, null, m = new ConcurrentHashMap<ActorCell<?>, Object>())) {
+            m = watchers;
+        }
+        return m;
+    }
+
+    /**
+     * Completes when the actor has ended. Created on demand: the CAS that installs it and the
+     * getAndSet(ENDED) at the end of onComplete decide between them whether it is completed here
+     * or there (if the end came first, this returns ENDED).
+     */
+    CompletableFuture<Void> termination() {
+        CompletableFuture<Void> f = termination;
+        if (f == null && !TERMINATION.compareAndSet(this, null, f = new CompletableFuture<Void>())) {
+            f = termination;
+        }
+        return f;
     }
 
     @Override
@@ -188,7 +234,11 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     // ------------------------------------------------------------------ system messages (any thread)
 
     void enqueueSystem(Object msg) {
-        systemQueue.offer(msg);
+        ConcurrentLinkedQueue<Object> q = systemQueue;
+        if (q == null && !SYSTEM_QUEUE.compareAndSet(this, null, q = new ConcurrentLinkedQueue<Object>())) {
+            q = systemQueue;
+        }
+        q.offer(msg);
         loop.schedule();
     }
 
@@ -232,7 +282,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
             return;
         }
         if (!(ref instanceof ActorCell<?> c) || c.parent != this) {
-            throw new IllegalArgumentException(ref.path() + " is not a child of " + path);
+            throw new IllegalArgumentException(ref.path() + " is not a child of " + path());
         }
         c.stop();
     }
@@ -252,11 +302,11 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         if (!(ref instanceof ActorCell<?> target)) {
             throw new IllegalArgumentException("only actors can be watched: " + ref.path());
         }
-        target.watchers.put(this, message);
+        target.watcherMap().put(this, message);
         if (target.state == TERMINATED) {
             // ending or ended: signal once it has left the registries, exactly once (the remove decides)
-            target.termination.whenComplete((v, e) -> {
-                if (target.watchers.remove(this) != null) {
+            target.termination().whenComplete((v, e) -> {
+                if (target.watcherMap().remove(this) != null) {
                     enqueueSystem(new Watched(target, message, target.stopCause));
                 }
             });
@@ -265,14 +315,18 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
 
     @Override
     public void unwatch(ActorRef<?> ref) {
-        if (ref instanceof ActorCell<?> target) {
+        if (ref instanceof ActorCell<?> target && target.watchers != null) {
             target.watchers.remove(this);
         }
     }
 
     @Override
     public List<ActorRef<?>> children() {
-        return new ArrayList<>(children.values());
+        List<ActorRef<?>> list = new ArrayList<>();
+        for (ActorCell<?> c : childCells()) {
+            list.add(c);
+        }
+        return list;
     }
 
     @Override
@@ -308,7 +362,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         try {
             next = behavior.receive(this, message);
             if (next == null) {
-                throw new IllegalStateException("behavior of " + path + " returned null; return Behaviors.same() to keep it");
+                throw new IllegalStateException("behavior of " + path() + " returned null; return Behaviors.same() to keep it");
             }
         } catch (Throwable ex) {
             rethrowFatal(ex);
@@ -350,7 +404,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         VarHandle.fullFence();
         drainLeftovers(); // messages that slipped in after the loop's last look (see the notes)
         if (!sys.isShuttingDown()) {
-            for (ActorCell<?> c : children.values()) {
+            for (ActorCell<?> c : childCells()) {
                 c.stop();
             }
         }
@@ -365,16 +419,23 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         behavior = null;
         incarnation = null;
         if (parent != null) {
-            parent.children.remove(name, this);
+            parent.childMap().remove(name, this);
         }
         sys.terminated(this); // before the watchers: on Terminated the name is free and children() is without it
-        for (ActorCell<?> w : watchers.keySet()) {
-            Object msg = watchers.remove(w);
-            if (msg != null) {
-                w.enqueueSystem(new Watched(this, msg, stopCause));
+        Map<ActorCell<?>, Object> ws = watchers;
+        if (ws != null) {
+            for (ActorCell<?> w : ws.keySet()) {
+                Object msg = ws.remove(w);
+                if (msg != null) {
+                    w.enqueueSystem(new Watched(this, msg, stopCause));
+                }
             }
         }
-        termination.complete(null);
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Void> t = (CompletableFuture<Void>) TERMINATION.getAndSet(this, ENDED);
+        if (t != null) {
+            t.complete(null);
+        }
     }
 
     // ------------------------------------------------------------------ lifecycle and supervision
@@ -388,7 +449,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         try {
             Behavior<M> b = factory.get();
             if (b == null) {
-                throw new IllegalStateException("actor factory of " + path + " returned null");
+                throw new IllegalStateException("actor factory of " + path() + " returned null");
             }
             incarnation = b instanceof Actor ? (Actor<M>) b : null;
             if (incarnation != null) {
@@ -422,7 +483,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
             }
         } else if (m instanceof ChildFailed f) {
             if (state == RUNNING) {
-                failed(new ActorFailedException(f.child.path, f.cause), null);
+                failed(new ActorFailedException(f.child.path(), f.cause), null);
             }
         } else if (m instanceof Watched w) {
             if (state != RUNNING) {
@@ -442,7 +503,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
                 try {
                     next = incarnation.onSignal(this, new Terminated(w.ref, w.cause));
                     if (next == null) {
-                        throw new IllegalStateException("onSignal of " + path + " returned null");
+                        throw new IllegalStateException("onSignal of " + path() + " returned null");
                     }
                 } catch (Throwable ex) {
                     rethrowFatal(ex);
@@ -468,13 +529,16 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
                 }
                 return;
             case RESTART:
+                if (budget == null) {
+                    budget = new RestartBudget(options.supervision(), sys.clock);
+                }
                 int n = budget.tryRestart();
                 if (n < 0) {
                     stopSelf(ex); // restart limit reached
                     return;
                 }
                 if (strategy.isAllForOne() && parent != null) {
-                    for (ActorCell<?> sibling : parent.children.values()) {
+                    for (ActorCell<?> sibling : parent.childCells()) {
                         if (sibling != this) {
                             sibling.enqueueSystem(new RestartAll(ex));
                         }
@@ -508,9 +572,9 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
             }
         }
         List<CompletableFuture<Void>> ending = new ArrayList<>();
-        for (ActorCell<?> c : children.values()) {
+        for (ActorCell<?> c : childCells()) {
             c.stop();
-            ending.add(c.termination);
+            ending.add(c.termination());
         }
         behavior = null;
         incarnation = null;
@@ -562,7 +626,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
 
     @Override
     public String toString() {
-        return "Actor[" + path + "]";
+        return "Actor[" + path() + "]";
     }
 
     // ------------------------------------------------------------------ system messages
@@ -590,6 +654,10 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     private static final VarHandle PROCESSED;
     private static final VarHandle DROPPED;
     private static final VarHandle DEAD_LETTERED;
+    private static final VarHandle SYSTEM_QUEUE;
+    private static final VarHandle CHILDREN;
+    private static final VarHandle WATCHERS;
+    private static final VarHandle TERMINATION;
 
     static {
         try {
@@ -597,6 +665,10 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
             PROCESSED = l.findVarHandle(ActorCell.class, "processed", long.class);
             DROPPED = l.findVarHandle(ActorCell.class, "dropped", long.class);
             DEAD_LETTERED = l.findVarHandle(ActorCell.class, "deadLettered", long.class);
+            SYSTEM_QUEUE = l.findVarHandle(ActorCell.class, "systemQueue", ConcurrentLinkedQueue.class);
+            CHILDREN = l.findVarHandle(ActorCell.class, "children", Map.class);
+            WATCHERS = l.findVarHandle(ActorCell.class, "watchers", Map.class);
+            TERMINATION = l.findVarHandle(ActorCell.class, "termination", CompletableFuture.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

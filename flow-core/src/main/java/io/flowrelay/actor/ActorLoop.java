@@ -20,7 +20,8 @@ final class ActorLoop extends DeliveryLoop<Object> {
 
     @Override
     protected Object pollNext() {
-        Object s = cell.systemQueue.poll();
+        java.util.Queue<Object> q = cell.systemQueue();
+        Object s = q != null ? q.poll() : null;
         if (s != null) {
             return s;
         }
@@ -29,12 +30,17 @@ final class ActorLoop extends DeliveryLoop<Object> {
 
     @Override
     protected boolean hasMore() {
-        return !cell.systemQueue.isEmpty() || (!cell.paused && cell.mailbox.hasItem());
+        return noSystemMessage() ? !cell.paused && cell.mailbox.hasItem() : true;
     }
 
     @Override
     protected boolean isExhausted() {
-        return cell.mailbox.isExhausted() && cell.systemQueue.isEmpty();
+        return cell.mailbox.isExhausted() && noSystemMessage();
+    }
+
+    private boolean noSystemMessage() {
+        java.util.Queue<Object> q = cell.systemQueue();
+        return q == null || q.isEmpty();
     }
 
     @Override

@@ -101,12 +101,12 @@ final class ActorSystemImpl implements ActorSystem {
             throw new IllegalStateException("actor system " + name + " is shutting down: cannot spawn " + actorName);
         }
         if (parent != null && parent.isTerminated()) {
-            throw new IllegalStateException(parent.path + " has stopped: cannot spawn " + actorName);
+            throw new IllegalStateException(parent.path() + " has stopped: cannot spawn " + actorName);
         }
         ActorCell<M> cell = new ActorCell<>(this, parent, actorName, factory, options);
-        Map<String, ActorCell<?>> siblings = parent == null ? roots : parent.children;
+        Map<String, ActorCell<?>> siblings = parent == null ? roots : parent.childMap();
         if (siblings.putIfAbsent(actorName, cell) != null) {
-            throw new IllegalArgumentException("name taken: " + cell.path);
+            throw new IllegalArgumentException("name taken: " + cell.path());
         }
         live.add(cell);
         cell.start();
@@ -295,7 +295,7 @@ final class ActorSystemImpl implements ActorSystem {
             dropped += c.droppedCount();
             int depth = c.depth();
             remaining += depth;
-            unfinished.add(c.path + " (mailbox " + depth + ")");
+            unfinished.add(c.path() + " (mailbox " + depth + ")");
         }
         for (StageProcessor<?, ?> s : stages) {
             processed += s.processedCount();

@@ -97,7 +97,8 @@ public final class BufferedChannel<T> implements Channel<T> {
     };
     private static final CompletionStage<Void> SENT = CompletableFuture.completedStage(null);
 
-    private final Queue<T> buffer;
+    private volatile Queue<T> buffer; // created by the first offer (see createBuffer); always null for rendezvous
+    private final boolean singleConsumer;
     private final int capacity;
     private final Overflow overflow;
     private final Consumer<? super T> onDrop;
@@ -106,9 +107,10 @@ public final class BufferedChannel<T> implements Channel<T> {
     private final long window;
     private final long limit;
 
-    private final ConcurrentLinkedQueue<Waiter> senders = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Waiter> receivers = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<T> overflowed = new ConcurrentLinkedQueue<>();
+    // created on first use (CAS null -> queue), so that an idle channel or mailbox holds none of them
+    private volatile ConcurrentLinkedQueue<Waiter> senders;
+    private volatile ConcurrentLinkedQueue<Waiter> receivers;
+    private volatile ConcurrentLinkedQueue<T> overflowed;
 
     private volatile DeliveryLoop<?>[] subscribers = LoopArray.EMPTY;
     private volatile int state;
@@ -134,23 +136,68 @@ public final class BufferedChannel<T> implements Channel<T> {
         this.onDrop = onDrop;
         this.executor = executor;
         this.batch = batch;
+        // DROP_OLDEST takes from the buffer on the producer side: that needs a multi-consumer queue
+        this.singleConsumer = singleConsumer && overflow != Overflow.DROP_OLDEST;
         if (capacity == 0) {
-            this.buffer = null;
             this.capacity = 0;
             this.window = 1;
         } else if (capacity == Integer.MAX_VALUE) {
-            this.buffer = singleConsumer ? new MpscUnboundedAtomicArrayQueue<>(64) : new ConcurrentLinkedQueue<>();
             this.capacity = Integer.MAX_VALUE;
             this.window = prefetch;
         } else {
-            // DROP_OLDEST takes from the buffer on the producer side: that needs an MPMC queue
-            boolean mpsc = singleConsumer && overflow != Overflow.DROP_OLDEST;
-            int cap = Math.max(2, capacity);
-            this.buffer = mpsc ? new MpscAtomicArrayQueue<>(cap) : new MpmcAtomicArrayQueue<>(cap);
-            this.capacity = ((org.jctools.queues.MessagePassingQueue<?>) buffer).capacity();
+            // JCTools array queues round up to a power of two (at least 2): report what they hold
+            this.capacity = capacity <= 2 ? 2 : Integer.highestOneBit(capacity - 1) << 1;
             this.window = this.capacity;
         }
         this.limit = window - (window >> 2);
+    }
+
+    /** The buffer for a producer: created by the first one that needs it (never for rendezvous). */
+    private Queue<T> buffer() {
+        Queue<T> q = buffer;
+        return q != null ? q : createBuffer();
+    }
+
+    private Queue<T> createBuffer() {
+        Queue<T> q;
+        if (capacity == Integer.MAX_VALUE) {
+            q = singleConsumer ? new MpscUnboundedAtomicArrayQueue<>(64) : new ConcurrentLinkedQueue<>();
+        } else {
+            q = singleConsumer ? new MpscAtomicArrayQueue<>(capacity) : new MpmcAtomicArrayQueue<>(capacity);
+        }
+        return BUFFER.compareAndSet(this, null, q) ? q : buffer;
+    }
+
+    private ConcurrentLinkedQueue<Waiter> senders() {
+        ConcurrentLinkedQueue<Waiter> q = senders;
+        if (q == null && !SENDERS.compareAndSet(this, null, q = new ConcurrentLinkedQueue<Waiter>())) {
+            q = senders;
+        }
+        return q;
+    }
+
+    private ConcurrentLinkedQueue<Waiter> receivers() {
+        ConcurrentLinkedQueue<Waiter> q = receivers;
+        if (q == null && !RECEIVERS.compareAndSet(this, null, q = new ConcurrentLinkedQueue<Waiter>())) {
+            q = receivers;
+        }
+        return q;
+    }
+
+    private ConcurrentLinkedQueue<T> overflowed() {
+        ConcurrentLinkedQueue<T> q = overflowed;
+        if (q == null && !OVERFLOWED.compareAndSet(this, null, q = new ConcurrentLinkedQueue<T>())) {
+            q = overflowed;
+        }
+        return q;
+    }
+
+    private static boolean isEmpty(Queue<?> q) {
+        return q == null || q.isEmpty();
+    }
+
+    private static <E> E poll(Queue<E> q) {
+        return q == null ? null : q.poll();
     }
 
     // ------------------------------------------------------------------ sending
@@ -211,12 +258,12 @@ public final class BufferedChannel<T> implements Channel<T> {
         if ((state & CLOSED) != 0) {
             return SendResult.CLOSED;
         }
-        Queue<T> q = buffer;
-        if (q == null) {
+        if (capacity == 0) {
             return handOff(item) ? SendResult.OK : SendResult.FULL;
         }
+        Queue<T> q = buffer();
         // waiting senders go first: a later send must not overtake an earlier pending one
-        if (senders.isEmpty() && q.offer(item)) {
+        if (isEmpty(senders) && q.offer(item)) {
             published();
             return SendResult.OK;
         }
@@ -243,7 +290,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     /** Rendezvous: gives the item straight to a parked receiver, if there is one. */
     private boolean handOff(T item) {
         Waiter w;
-        while ((w = receivers.poll()) != null) {
+        while ((w = poll(receivers)) != null) {
             if (w.handOff(item, this)) {
                 w.resume(null);
                 return true;
@@ -255,7 +302,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     /** After an item became available: wake one parked receiver and one idle subscriber with demand. */
     private void published() {
         VarHandle.fullFence();
-        if (!receivers.isEmpty()) {
+        if (!isEmpty(receivers)) {
             signalReceiver();
         }
         for (DeliveryLoop<?> s : subscribers) {
@@ -267,7 +314,7 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     private void signalReceiver() {
         Waiter w;
-        while ((w = receivers.poll()) != null) {
+        while ((w = poll(receivers)) != null) {
             if (w.signal(this)) {
                 w.resume(null);
                 return;
@@ -276,8 +323,8 @@ public final class BufferedChannel<T> implements Channel<T> {
     }
 
     private void enqueueSender(Waiter w) {
-        senders.offer(w);
-        if (buffer == null) {
+        senders().offer(w);
+        if (capacity == 0) {
             published();
             if ((state & CLOSED) != 0) {
                 drainSenders();
@@ -299,7 +346,7 @@ public final class BufferedChannel<T> implements Channel<T> {
         for (;;) {
             if ((state & CLOSED) != 0) {
                 failSenders();
-            } else if (buffer != null && transferSenders()) {
+            } else if (capacity != 0 && transferSenders()) {
                 published();
             }
             missed = (int) SENDER_WIP.getAndAdd(this, -missed) - missed;
@@ -311,6 +358,11 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     @SuppressWarnings("unchecked")
     private boolean transferSenders() {
+        ConcurrentLinkedQueue<Waiter> senders = this.senders;
+        if (senders == null) {
+            return false;
+        }
+        Queue<T> buffer = buffer();
         boolean moved = false;
         Waiter w;
         while ((w = senders.peek()) != null) {
@@ -335,7 +387,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     private void failSenders() {
         boolean any = false;
         Waiter w;
-        while ((w = senders.poll()) != null) {
+        while ((w = poll(senders)) != null) {
             any = true; // also a cancelled waiter: consumers counted it as an item
             if (w.fail(this)) {
                 w.item(null);
@@ -362,7 +414,7 @@ public final class BufferedChannel<T> implements Channel<T> {
      * {@link #isClosed()} (it is the receiver side of the producer/receiver Dekker pair).
      */
     public void registerReceiver(Waiter w) {
-        receivers.offer(w);
+        receivers().offer(w);
     }
 
     /**
@@ -379,7 +431,10 @@ public final class BufferedChannel<T> implements Channel<T> {
      * receivers handles whatever it polled, so removing one from the middle is safe.
      */
     public void unregisterReceiver(Waiter w) {
-        receivers.remove(w);
+        ConcurrentLinkedQueue<Waiter> q = receivers;
+        if (q != null) {
+            q.remove(w);
+        }
     }
 
     /**
@@ -391,9 +446,13 @@ public final class BufferedChannel<T> implements Channel<T> {
      * stale waiter when it reaches it.
      */
     public void unregisterSender(Waiter w) {
-        if (buffer == null) {
-            senders.remove(w);
-        } else if (!senders.isEmpty()) {
+        ConcurrentLinkedQueue<Waiter> q = senders;
+        if (q == null) {
+            return;
+        }
+        if (capacity == 0) {
+            q.remove(w);
+        } else if (!q.isEmpty()) {
             drainSenders();
         }
     }
@@ -413,18 +472,18 @@ public final class BufferedChannel<T> implements Channel<T> {
     /** The next item for any consumer, or null. Does not do the after-take bookkeeping ({@link #consumed}). */
     @SuppressWarnings("unchecked")
     public T pollItem() {
-        Queue<T> q = buffer;
-        if (q != null) {
-            T v = q.poll();
+        if (capacity != 0) {
+            Queue<T> q = buffer;
+            T v = q != null ? q.poll() : null;
             if (v != null) {
                 return v;
             }
             if (overflowCount != 0 && (v = pollOverflow()) != null) {
                 return v;
             }
-            if (!senders.isEmpty()) {
+            if (!isEmpty(senders)) {
                 drainSenders();
-                return q.poll();
+                return poll(buffer);
             }
             return null;
         }
@@ -433,7 +492,7 @@ public final class BufferedChannel<T> implements Channel<T> {
             return v;
         }
         Waiter w;
-        while ((w = senders.poll()) != null) {
+        while ((w = poll(senders)) != null) {
             Object item = w.take(this);
             if (item != null) {
                 w.resume(null);
@@ -444,7 +503,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     }
 
     private T pollOverflow() {
-        T v = overflowed.poll();
+        T v = poll(overflowed);
         if (v != null) {
             OVERFLOW_COUNT.getAndAdd(this, -1);
         }
@@ -453,8 +512,7 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     /** {@code true} if an item may be available (non-consuming). */
     public boolean hasItem() {
-        Queue<T> q = buffer;
-        return (q != null && !q.isEmpty()) || overflowCount != 0 || !senders.isEmpty();
+        return !isEmpty(buffer) || overflowCount != 0 || !isEmpty(senders);
     }
 
     /** Closed, and nothing left to take. Reads the state before the queues. */
@@ -469,7 +527,7 @@ public final class BufferedChannel<T> implements Channel<T> {
      */
     public void consumed(long n) {
         VarHandle.fullFence();
-        if (!senders.isEmpty()) {
+        if (!isEmpty(senders)) {
             drainSenders();
         }
         if (upstream != null) {
@@ -524,7 +582,7 @@ public final class BufferedChannel<T> implements Channel<T> {
         }
         for (;;) {
             Waiter w = Waiter.receiver();
-            receivers.offer(w);
+            receivers().offer(w);
             if (!hasItem() && (state & CLOSED) == 0) {
                 w.await(deadline);
             }
@@ -643,7 +701,7 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     private void wakeConsumers() {
         Waiter w;
-        while ((w = receivers.poll()) != null) {
+        while ((w = poll(receivers)) != null) {
             if (w.signal(this)) {
                 w.resume(null);
             }
@@ -683,7 +741,7 @@ public final class BufferedChannel<T> implements Channel<T> {
             return;
         }
         // requested from upstream, so accepted even when the buffer is full
-        overflowed.offer(item);
+        overflowed().offer(item);
         OVERFLOW_COUNT.getAndAdd(this, 1);
         arrived();
         published();
@@ -742,7 +800,8 @@ public final class BufferedChannel<T> implements Channel<T> {
      */
     private long freeRoom() {
         long out = outstanding;
-        long used = (buffer != null ? buffer.size() : 0) + overflowCount;
+        Queue<T> q = buffer;
+        long used = (q != null ? q.size() : 0) + overflowCount;
         long want = window - used - out;
         if (want <= 0L || (want < limit && out + used != 0L)) {
             return 0L;
@@ -906,6 +965,10 @@ public final class BufferedChannel<T> implements Channel<T> {
     }
 
     private static final VarHandle STATE;
+    private static final VarHandle BUFFER;
+    private static final VarHandle SENDERS;
+    private static final VarHandle RECEIVERS;
+    private static final VarHandle OVERFLOWED;
     private static final VarHandle ERROR;
     private static final VarHandle SUBSCRIBERS;
     private static final VarHandle SENDER_WIP;
@@ -922,6 +985,10 @@ public final class BufferedChannel<T> implements Channel<T> {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(BufferedChannel.class, "state", int.class);
+            BUFFER = l.findVarHandle(BufferedChannel.class, "buffer", Queue.class);
+            SENDERS = l.findVarHandle(BufferedChannel.class, "senders", ConcurrentLinkedQueue.class);
+            RECEIVERS = l.findVarHandle(BufferedChannel.class, "receivers", ConcurrentLinkedQueue.class);
+            OVERFLOWED = l.findVarHandle(BufferedChannel.class, "overflowed", ConcurrentLinkedQueue.class);
             ERROR = l.findVarHandle(BufferedChannel.class, "error", Throwable.class);
             SUBSCRIBERS = l.findVarHandle(BufferedChannel.class, "subscribers", DeliveryLoop[].class);
             SENDER_WIP = l.findVarHandle(BufferedChannel.class, "senderWip", int.class);

@@ -176,7 +176,7 @@ final class ActorTestKit implements AutoCloseable {
 
     /** Waits until the actor has stopped for good (its turn loop ended). */
     static void awaitTerminated(ActorRef<?> ref) {
-        get(((ActorCell<?>) ref).termination);
+        get(((ActorCell<?>) ref).termination());
         if (!ref.isTerminated()) {
             fail(ref.path() + " ended its loop but is not terminated");
         }
