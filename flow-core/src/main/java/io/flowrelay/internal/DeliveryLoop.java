@@ -5,6 +5,8 @@ import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -49,6 +51,9 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
      *              cancel is a no-op (RS 3.6). Read by run() after it sees CANCELLED (the
      *              getAndSet of Demand.cancel orders the two).
      * phase      — only run() reads and writes it (and rejected(), which owns wip when it runs).
+     * task       — the ForkJoinTask that runs this loop on a ForkJoinPool, made by the first submit;
+     *              only the thread that owns wip (the one that took it 0 -> 1, or run()) submits,
+     *              so it is never touched by two threads at once.
      * downstream — set in the constructor, nulled by run() when it finishes (RS 3.13).
      *
      * No lost wake-up: a producer publishes an item, issues a full fence, then reads wip
@@ -70,6 +75,7 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
     private final int batch;
     private Flow.Subscriber<? super T> downstream;
     private int phase;
+    private Turn task;
     private volatile Throwable badRequest;
 
     private volatile long requested;
@@ -176,9 +182,26 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
 
     private void submit() {
         try {
-            executor.execute(this);
+            execute();
         } catch (RejectedExecutionException ex) {
             rejected(ex);
+        }
+    }
+
+    /**
+     * Hands the loop to the executor. A ForkJoinPool wraps every plain Runnable in a new task; we
+     * give it our own, reusable one instead (its exec() never reports completion, so it can be
+     * submitted again), so that a turn costs no allocation.
+     */
+    private void execute() {
+        if (executor instanceof ForkJoinPool pool) {
+            Turn t = task;
+            if (t == null) {
+                task = t = new Turn(this);
+            }
+            pool.execute(t);
+        } else {
+            executor.execute(this);
         }
     }
 
@@ -250,6 +273,9 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
             }
             if (budget == 0) {
                 budget = batch;
+                if (!othersWaiting()) {
+                    continue;
+                }
                 if (yieldTurn()) {
                     return;
                 }
@@ -302,10 +328,25 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
         }
     }
 
+    /**
+     * After a full batch: should the loop give its thread back? On a ForkJoinPool only if other
+     * work waits for this thread (tasks in its own queue, or submissions from outside), since a
+     * yield moves the loop through the pool's queues and, often, to another thread; on any other
+     * executor, always.
+     */
+    private boolean othersWaiting() {
+        if (!(executor instanceof ForkJoinPool pool)) {
+            return true;
+        }
+        return Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread w && w.getPool() == pool
+                ? ForkJoinTask.getQueuedTaskCount() > 0 || pool.hasQueuedSubmissions()
+                : true;
+    }
+
     /** Gives the thread back to the executor; {@code false} if it refused, then we go on here. */
     private boolean yieldTurn() {
         try {
-            executor.execute(this);
+            execute();
             return true;
         } catch (RejectedExecutionException ex) {
             return false;
@@ -332,6 +373,31 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
             // RS 2.13: a terminal signal that throws has nowhere left to go
         } finally {
             onFinished();
+        }
+    }
+
+    /** A loop's turn as a reusable ForkJoinTask: it never completes, so the pool runs it each time it is submitted. */
+    @SuppressWarnings("serial")
+    private static final class Turn extends ForkJoinTask<Void> {
+        private final transient DeliveryLoop<?> loop;
+
+        Turn(DeliveryLoop<?> loop) {
+            this.loop = loop;
+        }
+
+        @Override
+        public Void getRawResult() {
+            return null;
+        }
+
+        @Override
+        protected void setRawResult(Void value) {
+        }
+
+        @Override
+        protected boolean exec() {
+            loop.run();
+            return false;
         }
     }
 
