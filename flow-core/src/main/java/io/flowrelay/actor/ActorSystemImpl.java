@@ -183,7 +183,7 @@ final class ActorSystemImpl implements ActorSystem {
         Objects.requireNonNull(request, "request");
         requirePositive(timeout);
         CompletableFuture<R> f = new CompletableFuture<>();
-        ReplyRef<R> reply = new ReplyRef<>(this, f, target, timeout); // also the timeout's entry
+        ReplyRef<R> reply = new ReplyRef<>(this, f, target);
         M message = Objects.requireNonNull(request.apply(reply), "request built a null message");
         SendResult r = target.tell(message);
         if (r != SendResult.OK) {
@@ -192,7 +192,9 @@ final class ActorSystemImpl implements ActorSystem {
                     : new RejectedExecutionException("ask to " + target.path() + ": mailbox full"));
             return f;
         }
-        timeouts.register(reply);
+        if (!f.isDone()) {
+            timeouts.register(DeferredTimeouts.Entry.ask(f, target, timeout));
+        }
         return f;
     }
 
@@ -202,7 +204,7 @@ final class ActorSystemImpl implements ActorSystem {
      */
     <T> void timeout(CompletableFuture<T> f, Duration timeout, Supplier<String> what) {
         if (!f.isDone()) {
-            timeouts.register(new DeferredTimeouts.Described<>(f, timeout, what));
+            timeouts.register(DeferredTimeouts.Entry.described(f, timeout, what));
         }
     }
 

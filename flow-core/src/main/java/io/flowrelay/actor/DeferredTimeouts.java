@@ -225,45 +225,45 @@ final class DeferredTimeouts implements Runnable {
     }
 
     /**
-     * A registered timeout: the future it fails, the timeout, and a description made only when it
-     * fires. An ask's reply handle is its own entry ({@link ReplyRef}), so an ask allocates no
-     * extra object for its timeout.
+     * A registered timeout: the future it fails, the timeout, and who is waiting (an ask's target,
+     * or a description supplier), described only when the timeout fires or is refused.
      *
      * @param <T> the future's value type
      */
-    abstract static class Entry<T> {
+    static final class Entry<T> {
         final CompletableFuture<T> future;
         final Duration timeout;
+        private final ActorRef<?> askTarget; // an ask: "ask to <path>", without a lambda per ask
+        private final Supplier<String> what; // anything else
         long deadline; // system clock; written before the push
         Entry<?> next; // written before the push; cleared by the taker
 
-        Entry(CompletableFuture<T> future, Duration timeout) {
+        private Entry(CompletableFuture<T> future, Duration timeout, ActorRef<?> askTarget, Supplier<String> what) {
             this.future = future;
             this.timeout = timeout;
-        }
-
-        /** Who timed out, e.g. {@code ask to /a}; called only when the timeout fires or is refused. */
-        abstract String what();
-
-        final void expire() {
-            if (!future.isDone()) {
-                future.completeExceptionally(new TimeoutException(what() + " timed out after " + timeout));
-            }
-        }
-    }
-
-    /** An entry described by a supplier (pool requests and batches). */
-    static final class Described<T> extends Entry<T> {
-        private final Supplier<String> what;
-
-        Described(CompletableFuture<T> future, Duration timeout, Supplier<String> what) {
-            super(future, timeout);
+            this.askTarget = askTarget;
             this.what = what;
         }
 
-        @Override
+        /** The timeout of an ask to {@code target}. */
+        static <T> Entry<T> ask(CompletableFuture<T> future, ActorRef<?> target, Duration timeout) {
+            return new Entry<>(future, timeout, target, null);
+        }
+
+        /** A timeout described by {@code what} (pool requests and batches). */
+        static <T> Entry<T> described(CompletableFuture<T> future, Duration timeout, Supplier<String> what) {
+            return new Entry<>(future, timeout, null, what);
+        }
+
+        /** Who timed out, e.g. {@code ask to /a}. */
         String what() {
-            return what.get();
+            return askTarget != null ? "ask to " + askTarget.path() : what.get();
+        }
+
+        void expire() {
+            if (!future.isDone()) {
+                future.completeExceptionally(new TimeoutException(what() + " timed out after " + timeout));
+            }
         }
     }
 

@@ -11,20 +11,20 @@ import java.util.function.Function;
  * The one-shot reply handle of an ask: its first {@code tell} completes the asker's future; any
  * later one (after a timeout, or a second reply) goes to dead letters.
  *
- * <p>It is also the ask's timeout entry ({@link DeferredTimeouts.Entry}): an ask allocates its
- * future and this handle, nothing else. Its path ({@code <target>/$ask}) is made only when asked for.
+ * <p>Its path ({@code <target>/$ask}) is made only when asked for: an ask does not pay for it.
  *
  * @param <R> reply type
  */
-final class ReplyRef<R> extends DeferredTimeouts.Entry<R> implements ActorRef<R> {
+final class ReplyRef<R> implements ActorRef<R> {
 
     private final ActorSystemImpl sys;
+    private final CompletableFuture<R> future;
     private final ActorRef<?> target;
     private String path; // benign race: made on demand, the same string by any thread
 
-    ReplyRef(ActorSystemImpl sys, CompletableFuture<R> future, ActorRef<?> target, Duration timeout) {
-        super(future, timeout);
+    ReplyRef(ActorSystemImpl sys, CompletableFuture<R> future, ActorRef<?> target) {
         this.sys = sys;
+        this.future = future;
         this.target = target;
     }
 
@@ -36,11 +36,6 @@ final class ReplyRef<R> extends DeferredTimeouts.Entry<R> implements ActorRef<R>
             path = p;
         }
         return p;
-    }
-
-    @Override
-    String what() {
-        return "ask to " + target.path();
     }
 
     @Override
