@@ -113,7 +113,11 @@ public interface ActorSystem {
             return this;
         }
 
-        /** The clock of restart windows ({@link System#nanoTime()} by default); for tests. */
+        /**
+         * The clock of restart windows and of ask and pool deadlines ({@link System#nanoTime()} by
+         * default); for tests. A deadline that passes on this clock fails its ask at the next timeout
+         * sweep (every 10 ms while asks wait), however much real time went by.
+         */
         public Builder clock(LongSupplier nanoClock) {
             this.nanoClock = java.util.Objects.requireNonNull(nanoClock, "nanoClock");
             return this;

@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,6 +33,8 @@ final class ActorSystemImpl implements ActorSystem {
      *                cell spawned concurrently with shutdown is closed by one side or the other.
      * live, stages — concurrent sets; a cell leaves `live` when its loop ends (terminated()).
      * finished     — the report is made exactly once, by the last termination or by the timeout.
+     * timeouts     — ask and pool timeouts wait there for a sweep instead of going to the timer one by
+     *                one (see DeferredTimeouts); finish() closes it before it shuts the timer down.
      */
 
     private static final ActorOptions STAGE_DEFAULTS = ActorOptions.defaults().mailbox(Mailbox.bounded(256));
@@ -43,6 +44,7 @@ final class ActorSystemImpl implements ActorSystem {
     final LongSupplier clock;
     private final ScheduledExecutorService timer;
     private final boolean ownsTimer;
+    final DeferredTimeouts timeouts;
     private final DeadLettersImpl deadLetters = new DeadLettersImpl();
     private final Map<String, ActorCell<?>> roots = new ConcurrentHashMap<>();
     private final Set<ActorCell<?>> live = ConcurrentHashMap.newKeySet();
@@ -73,6 +75,7 @@ final class ActorSystemImpl implements ActorSystem {
             this.timer = t;
             this.ownsTimer = true;
         }
+        this.timeouts = new DeferredTimeouts(timer, clock, name);
     }
 
     @Override
@@ -180,7 +183,7 @@ final class ActorSystemImpl implements ActorSystem {
         Objects.requireNonNull(request, "request");
         requirePositive(timeout);
         CompletableFuture<R> f = new CompletableFuture<>();
-        ReplyRef<R> reply = new ReplyRef<>(this, f, target.path() + "/$ask");
+        ReplyRef<R> reply = new ReplyRef<>(this, f, target);
         M message = Objects.requireNonNull(request.apply(reply), "request built a null message");
         SendResult r = target.tell(message);
         if (r != SendResult.OK) {
@@ -189,22 +192,19 @@ final class ActorSystemImpl implements ActorSystem {
                     : new RejectedExecutionException("ask to " + target.path() + ": mailbox full"));
             return f;
         }
-        timeout(f, timeout, () -> "ask to " + target.path());
+        if (!f.isDone()) {
+            timeouts.register(DeferredTimeouts.Entry.ask(f, target, timeout));
+        }
         return f;
     }
 
-    /** Fails {@code f} with a {@link TimeoutException} if it is not complete within {@code timeout}. */
+    /**
+     * Fails {@code f} with a {@link TimeoutException} if it is not complete within {@code timeout}
+     * (or at most about one sweep later: see {@link DeferredTimeouts}).
+     */
     <T> void timeout(CompletableFuture<T> f, Duration timeout, Supplier<String> what) {
-        if (f.isDone()) {
-            return;
-        }
-        try {
-            ScheduledFuture<?> t = timer.schedule(() -> {
-                f.completeExceptionally(new TimeoutException(what.get() + " timed out after " + timeout));
-            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-            f.whenComplete((v, e) -> t.cancel(false));
-        } catch (RejectedExecutionException ex) {
-            f.completeExceptionally(new ActorStoppedException(what.get() + ": actor system " + name + " has shut down"));
+        if (!f.isDone()) {
+            timeouts.register(DeferredTimeouts.Entry.described(f, timeout, what));
         }
     }
 
@@ -309,6 +309,7 @@ final class ActorSystemImpl implements ActorSystem {
         ShutdownReport r = new ShutdownReport(unfinished.isEmpty(), took, processed, dropped,
                 deadLetters.count(), remaining, List.copyOf(unfinished));
         deadLetters.complete();
+        timeouts.close(); // pending timeouts go to the timer, which still runs them after shutdown()
         if (ownsTimer) {
             timer.shutdown();
         }

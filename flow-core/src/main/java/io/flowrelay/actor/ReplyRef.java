@@ -11,23 +11,31 @@ import java.util.function.Function;
  * The one-shot reply handle of an ask: its first {@code tell} completes the asker's future; any
  * later one (after a timeout, or a second reply) goes to dead letters.
  *
+ * <p>Its path ({@code <target>/$ask}) is made only when asked for: an ask does not pay for it.
+ *
  * @param <R> reply type
  */
 final class ReplyRef<R> implements ActorRef<R> {
 
     private final ActorSystemImpl sys;
     private final CompletableFuture<R> future;
-    private final String path;
+    private final ActorRef<?> target;
+    private String path; // benign race: made on demand, the same string by any thread
 
-    ReplyRef(ActorSystemImpl sys, CompletableFuture<R> future, String path) {
+    ReplyRef(ActorSystemImpl sys, CompletableFuture<R> future, ActorRef<?> target) {
         this.sys = sys;
         this.future = future;
-        this.path = path;
+        this.target = target;
     }
 
     @Override
     public String path() {
-        return path;
+        String p = path;
+        if (p == null) {
+            p = target.path() + "/$ask";
+            path = p;
+        }
+        return p;
     }
 
     @Override
@@ -42,7 +50,7 @@ final class ReplyRef<R> implements ActorRef<R> {
 
     @Override
     public <X> CompletableFuture<X> ask(Function<ActorRef<X>, ? extends R> request, Duration timeout) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("a reply handle cannot be asked: " + path));
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("a reply handle cannot be asked: " + path()));
     }
 
     @Override
@@ -57,6 +65,6 @@ final class ReplyRef<R> implements ActorRef<R> {
 
     @Override
     public String toString() {
-        return "ReplyRef[" + path + "]";
+        return "ReplyRef[" + path() + "]";
     }
 }
