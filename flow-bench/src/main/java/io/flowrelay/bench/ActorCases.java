@@ -55,15 +55,22 @@ final class ActorCases {
         }
     }
 
-    /** One thread {@code tell}s {@code n} messages to one actor (unbounded mailbox, shared dispatcher). */
+    /** One thread {@code tell}s {@code n} messages to one actor (shared dispatcher). */
     static final class FlowRelayTell implements Workload {
         private final ActorSystem system = ActorSystem.create("bench-tell");
+        private final io.flowrelay.actor.ActorOptions options;
         private int runs;
+
+        /** @param mailbox 0 for the default (unbounded) mailbox, else a bounded one of that capacity (BLOCK) */
+        FlowRelayTell(int mailbox) {
+            this.options = mailbox == 0 ? io.flowrelay.actor.ActorOptions.defaults()
+                    : io.flowrelay.actor.ActorOptions.defaults().mailbox(io.flowrelay.actor.Mailbox.bounded(mailbox));
+        }
 
         @Override
         public void run(int n) throws Exception {
             CountDownLatch done = new CountDownLatch(1);
-            ActorRef<Integer> ref = system.spawn("counter-" + runs++, () -> new Counter(n, done));
+            ActorRef<Integer> ref = system.spawn("counter-" + runs++, () -> new Counter(n, done), options);
             for (int i = 0; i < n; i++) {
                 ref.tell(Items.get(i));
             }

@@ -83,7 +83,8 @@ public final class Scenarios {
         c.add(tp("T2.flowrelay", "T2", T2, "FlowRelay Channel", true, 10 * M, M, () -> new ChannelCases.FlowRelayChannel(2)));
         c.add(tp("T2.array-blocking-queue", "T2", T2, "ArrayBlockingQueue, 2 producers", false, 10 * M, M, () -> new ChannelCases.BlockingQueue(2)));
 
-        c.add(tp("T3.flowrelay", "T3", T3, "FlowRelay actor", true, 10 * M, M, ActorCases.FlowRelayTell::new));
+        c.add(tp("T3.flowrelay", "T3", T3, "FlowRelay actor", true, 10 * M, M, () -> new ActorCases.FlowRelayTell(0)));
+        c.add(tp("T3.flowrelay-bounded", "T3", T3, "FlowRelay actor, bounded(1024) mailbox", true, 10 * M, M, () -> new ActorCases.FlowRelayTell(1024)));
         c.add(tp("T3.pekko", "T3", T3, "Pekko typed actor", false, 10 * M, M, PeerCases.PekkoTell::new));
 
         c.add(tp("T4.flowrelay", "T4", T4, "FlowRelay actor stages", true, 10 * M, M / 2, ActorCases.FlowRelayPipeline::new));
