@@ -4,6 +4,7 @@ import io.flowrelay.channel.ChannelClosedException;
 import io.flowrelay.channel.Overflow;
 import io.flowrelay.channel.SendResult;
 import io.flowrelay.internal.BufferedChannel;
+import io.flowrelay.internal.Lazy;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -127,11 +128,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
 
     /** The children by name, created for the first child (any thread may spawn into it). */
     Map<String, ActorCell<?>> childMap() {
-        Map<String, ActorCell<?>> m = children;
-        if (m == null && !CHILDREN.compareAndSet(this, null, m = new ConcurrentHashMap<String, ActorCell<?>>())) {
-            m = children;
-        }
-        return m;
+        return Lazy.get(CHILDREN, this, ConcurrentHashMap::new);
     }
 
     private Iterable<ActorCell<?>> childCells() {
@@ -140,11 +137,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     }
 
     private Map<ActorCell<?>, Object> watcherMap() {
-        Map<ActorCell<?>, Object> m = watchers;
-        if (m == null && !WATCHERS.compareAndSet(this, null, m = new ConcurrentHashMap<ActorCell<?>, Object>())) {
-            m = watchers;
-        }
-        return m;
+        return Lazy.get(WATCHERS, this, ConcurrentHashMap::new);
     }
 
     /**
@@ -153,11 +146,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
      * or there (if the end came first, this returns ENDED).
      */
     CompletableFuture<Void> termination() {
-        CompletableFuture<Void> f = termination;
-        if (f == null && !TERMINATION.compareAndSet(this, null, f = new CompletableFuture<Void>())) {
-            f = termination;
-        }
-        return f;
+        return Lazy.get(TERMINATION, this, CompletableFuture::new);
     }
 
     @Override
@@ -234,10 +223,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     // ------------------------------------------------------------------ system messages (any thread)
 
     void enqueueSystem(Object msg) {
-        ConcurrentLinkedQueue<Object> q = systemQueue;
-        if (q == null && !SYSTEM_QUEUE.compareAndSet(this, null, q = new ConcurrentLinkedQueue<Object>())) {
-            q = systemQueue;
-        }
+        ConcurrentLinkedQueue<Object> q = Lazy.get(SYSTEM_QUEUE, this, ConcurrentLinkedQueue::new);
         q.offer(msg);
         loop.schedule();
     }

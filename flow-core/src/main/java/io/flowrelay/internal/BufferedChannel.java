@@ -97,7 +97,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     };
     private static final CompletionStage<Void> SENT = CompletableFuture.completedStage(null);
 
-    private volatile Queue<T> buffer; // created by the first offer (see createBuffer); always null for rendezvous
+    private volatile Queue<T> buffer; // created by the first offer (see buffer()); always null for rendezvous
     private final boolean singleConsumer;
     private final int capacity;
     private final Overflow overflow;
@@ -155,41 +155,26 @@ public final class BufferedChannel<T> implements Channel<T> {
     /** The buffer for a producer: created by the first one that needs it (never for rendezvous). */
     private Queue<T> buffer() {
         Queue<T> q = buffer;
-        return q != null ? q : createBuffer();
+        return q != null ? q : Lazy.get(BUFFER, this, this::newBuffer);
     }
 
-    private Queue<T> createBuffer() {
-        Queue<T> q;
+    private Queue<T> newBuffer() {
         if (capacity == Integer.MAX_VALUE) {
-            q = singleConsumer ? new MpscUnboundedAtomicArrayQueue<>(64) : new ConcurrentLinkedQueue<>();
-        } else {
-            q = singleConsumer ? new MpscAtomicArrayQueue<>(capacity) : new MpmcAtomicArrayQueue<>(capacity);
+            return singleConsumer ? new MpscUnboundedAtomicArrayQueue<>(64) : new ConcurrentLinkedQueue<>();
         }
-        return BUFFER.compareAndSet(this, null, q) ? q : buffer;
+        return singleConsumer ? new MpscAtomicArrayQueue<>(capacity) : new MpmcAtomicArrayQueue<>(capacity);
     }
 
     private ConcurrentLinkedQueue<Waiter> senders() {
-        ConcurrentLinkedQueue<Waiter> q = senders;
-        if (q == null && !SENDERS.compareAndSet(this, null, q = new ConcurrentLinkedQueue<Waiter>())) {
-            q = senders;
-        }
-        return q;
+        return Lazy.get(SENDERS, this, ConcurrentLinkedQueue::new);
     }
 
     private ConcurrentLinkedQueue<Waiter> receivers() {
-        ConcurrentLinkedQueue<Waiter> q = receivers;
-        if (q == null && !RECEIVERS.compareAndSet(this, null, q = new ConcurrentLinkedQueue<Waiter>())) {
-            q = receivers;
-        }
-        return q;
+        return Lazy.get(RECEIVERS, this, ConcurrentLinkedQueue::new);
     }
 
     private ConcurrentLinkedQueue<T> overflowed() {
-        ConcurrentLinkedQueue<T> q = overflowed;
-        if (q == null && !OVERFLOWED.compareAndSet(this, null, q = new ConcurrentLinkedQueue<T>())) {
-            q = overflowed;
-        }
-        return q;
+        return Lazy.get(OVERFLOWED, this, ConcurrentLinkedQueue::new);
     }
 
     private static boolean isEmpty(Queue<?> q) {
