@@ -34,6 +34,11 @@ final class ActorLoop extends DeliveryLoop<Object> {
     }
 
     @Override
+    protected boolean hasMoreBeforeLeaving() {
+        return noSystemMessage() ? !cell.paused && cell.mailbox.hasItemOrArm() : true;
+    }
+
+    @Override
     protected boolean isExhausted() {
         return cell.mailbox.isExhausted() && noSystemMessage();
     }

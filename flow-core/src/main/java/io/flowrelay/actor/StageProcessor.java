@@ -329,6 +329,11 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
         }
 
         @Override
+        protected boolean hasMoreBeforeLeaving() {
+            return pending == 0 && !paused && (input.hasItemOrArm() || (!flushed && input.isExhausted()));
+        }
+
+        @Override
         protected boolean isExhausted() {
             return stopped || cancelled || (pending == 0 && input.isExhausted() && (flushed || input.error() != null));
         }

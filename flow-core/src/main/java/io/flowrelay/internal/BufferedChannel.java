@@ -6,8 +6,6 @@ import io.flowrelay.channel.ChannelFullException;
 import io.flowrelay.channel.Overflow;
 import io.flowrelay.channel.SendResult;
 import io.flowrelay.channel.Sender;
-import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
-import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 import java.lang.invoke.MethodHandles;
@@ -25,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The one channel implementation, also the mailbox of every actor: bounded (a JCTools MPMC array queue), unbounded (a lock-free
- * linked queue) or rendezvous (no buffer: items stay with their waiting senders).
+ * The one channel implementation, also the mailbox of every actor: bounded (an {@link MpscRing}),
+ * unbounded (a lock-free linked queue) or rendezvous (no buffer: items stay with their waiting senders).
  *
  * @param <T> the item type
  */
@@ -36,8 +34,8 @@ public final class BufferedChannel<T> implements Channel<T> {
      * Implementation notes
      *
      * Where items live, oldest first for each producer:
-     *   buffer     — the bounded or unbounded queue (null for rendezvous). Any producer offers,
-     *                any consumer polls (MPMC).
+     *   buffer     — the bounded ring or the unbounded queue (null for rendezvous). Any producer
+     *                offers, any consumer polls (the ring serialises competing consumers).
      *   overflow   — items from the upstream subscription that did not fit (only possible when
      *                imperative sends share the channel, or for rendezvous). They were requested,
      *                so they are accepted; their count is bounded by the upstream window.
@@ -61,8 +59,11 @@ public final class BufferedChannel<T> implements Channel<T> {
      *                upstream subscription never overlap (RS 2.7).
      *
      * No lost wake-up, three Dekker pairs (each side: write, full fence, read):
-     *   producer: publish item, fence, read receivers / subscription wip   (published())
-     *   receiver: enqueue Waiter (CAS), read hasItem() / state; subscription: wip -> 0, hasMore()
+     *   producer: claim a slot (the ring's CAS) or offer + fence (linked queue), then read
+     *             receivers / subscribers / the ring's IDLE bit, wake one   (afterOffer())
+     *   receiver: enqueue Waiter (CAS), read hasItem() / state; subscription: wip -> 0, then
+     *             hasItemOrArm(): a lone subscriber of a ring is woken through the IDLE bit (the
+     *             producer then reads nothing of the loop's), several are looked at by every send
      *   consumer: take item, fence, read senders                          (consumed())
      *   sender:   enqueue Waiter (CAS), run the sender drain itself          (enqueueSender())
      *   closer:   set CLOSED (CAS), fail waiting senders, wake every consumer
@@ -97,7 +98,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     };
     private static final CompletionStage<Void> SENT = CompletableFuture.completedStage(null);
 
-    private volatile Queue<T> buffer; // created by the first offer (see buffer()); always null for rendezvous
+    private volatile ChannelBuffer<T> buffer; // created by the first offer (see buffer()); always null for rendezvous
     private final boolean singleConsumer;
     private final int capacity;
     private final Overflow overflow;
@@ -136,7 +137,7 @@ public final class BufferedChannel<T> implements Channel<T> {
         this.onDrop = onDrop;
         this.executor = executor;
         this.batch = batch;
-        // DROP_OLDEST takes from the buffer on the producer side: that needs a multi-consumer queue
+        // DROP_OLDEST takes from the buffer on the producer side: a competing consumer
         this.singleConsumer = singleConsumer && overflow != Overflow.DROP_OLDEST;
         if (capacity == 0) {
             this.capacity = 0;
@@ -153,16 +154,16 @@ public final class BufferedChannel<T> implements Channel<T> {
     }
 
     /** The buffer for a producer: created by the first one that needs it (never for rendezvous). */
-    private Queue<T> buffer() {
-        Queue<T> q = buffer;
+    private ChannelBuffer<T> buffer() {
+        ChannelBuffer<T> q = buffer;
         return q != null ? q : Lazy.get(BUFFER, this, this::newBuffer);
     }
 
-    private Queue<T> newBuffer() {
+    private ChannelBuffer<T> newBuffer() {
         if (capacity == Integer.MAX_VALUE) {
-            return singleConsumer ? new MpscUnboundedAtomicArrayQueue<>(64) : new ConcurrentLinkedQueue<>();
+            return new LinkedBuffer<>(singleConsumer ? new MpscUnboundedAtomicArrayQueue<>(64) : new ConcurrentLinkedQueue<>());
         }
-        return singleConsumer ? new MpscAtomicArrayQueue<>(capacity) : new MpmcAtomicArrayQueue<>(capacity);
+        return new MpscRing<>(capacity, !singleConsumer);
     }
 
     private ConcurrentLinkedQueue<Waiter> senders() {
@@ -181,7 +182,15 @@ public final class BufferedChannel<T> implements Channel<T> {
         return q == null || q.isEmpty();
     }
 
+    private static boolean isEmpty(ChannelBuffer<?> q) {
+        return q == null || q.isEmpty();
+    }
+
     private static <E> E poll(Queue<E> q) {
+        return q == null ? null : q.poll();
+    }
+
+    private static <E> E poll(ChannelBuffer<E> q) {
         return q == null ? null : q.poll();
     }
 
@@ -197,9 +206,10 @@ public final class BufferedChannel<T> implements Channel<T> {
     public void send(T item) throws InterruptedException {
         Objects.requireNonNull(item, "item");
         SendResult r = offer(item);
-        for (int i = 0; r == SendResult.FULL && i < Waiter.SPINS; i++) {
-            Thread.onSpinWait();
-            r = offer(item);
+        for (int i = 0; r == SendResult.FULL && Waiter.backOff(i); i++) {
+            if (Waiter.sendShouldLook(i)) {
+                r = offer(item);
+            }
         }
         if (r == SendResult.OK) {
             return;
@@ -246,11 +256,14 @@ public final class BufferedChannel<T> implements Channel<T> {
         if (capacity == 0) {
             return handOff(item) ? SendResult.OK : SendResult.FULL;
         }
-        Queue<T> q = buffer();
+        ChannelBuffer<T> q = buffer();
         // waiting senders go first: a later send must not overtake an earlier pending one
-        if (isEmpty(senders) && q.offer(item)) {
-            published();
-            return SendResult.OK;
+        if (isEmpty(senders)) {
+            int r = q.offer(item);
+            if (r != MpscRing.FULL) {
+                afterOffer(r);
+                return SendResult.OK;
+            }
         }
         switch (overflow) {
             case DROP_NEWEST:
@@ -262,8 +275,9 @@ public final class BufferedChannel<T> implements Channel<T> {
                     if (old != null) {
                         onDrop.accept(old);
                     }
-                    if (q.offer(item)) {
-                        published();
+                    int r = q.offer(item);
+                    if (r != MpscRing.FULL) {
+                        afterOffer(r);
                         return SendResult.OK;
                     }
                 }
@@ -284,9 +298,27 @@ public final class BufferedChannel<T> implements Channel<T> {
         return false;
     }
 
-    /** After an item became available: wake one parked receiver and one idle subscriber with demand. */
+    /**
+     * After an offer into the buffer (whose claim CAS, or fence, orders it before what we read
+     * here): wake a consumer if one may sleep. A lone subscriber of a ring asked through the
+     * ring's IDLE bit (OK_WAKE) if it sleeps, so a send to a channel with one busy subscriber
+     * reads nothing that its consumer writes; parked receivers and competing subscribers are
+     * looked at after every send.
+     */
+    private void afterOffer(int offered) {
+        if (offered == MpscRing.OK_WAKE || subscribers.length > 1 || !isEmpty(receivers)) {
+            wakeOne();
+        }
+    }
+
+    /** After an item became available by other means (moved senders, overflow, a leaving loop): fence, then wake. */
     private void published() {
         VarHandle.fullFence();
+        wakeOne();
+    }
+
+    /** Wakes one parked receiver and one idle subscriber with demand. */
+    private void wakeOne() {
         if (!isEmpty(receivers)) {
             signalReceiver();
         }
@@ -347,7 +379,7 @@ public final class BufferedChannel<T> implements Channel<T> {
         if (senders == null) {
             return false;
         }
-        Queue<T> buffer = buffer();
+        ChannelBuffer<T> buffer = buffer();
         boolean moved = false;
         Waiter w;
         while ((w = senders.peek()) != null) {
@@ -356,7 +388,7 @@ public final class BufferedChannel<T> implements Channel<T> {
                 senders.poll(); // the owner gave up (interrupt), or a select went elsewhere
                 continue;
             }
-            if (!buffer.offer((T) item)) {
+            if (buffer.offer((T) item) == MpscRing.FULL) {
                 w.setState(Waiter.WAITING);
                 break;
             }
@@ -458,7 +490,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     @SuppressWarnings("unchecked")
     public T pollItem() {
         if (capacity != 0) {
-            Queue<T> q = buffer;
+            ChannelBuffer<T> q = buffer;
             T v = q != null ? q.poll() : null;
             if (v != null) {
                 return v;
@@ -498,6 +530,29 @@ public final class BufferedChannel<T> implements Channel<T> {
     /** {@code true} if an item may be available (non-consuming). */
     public boolean hasItem() {
         return !isEmpty(buffer) || overflowCount != 0 || !isEmpty(senders);
+    }
+
+    /**
+     * For a consumer that spins: {@code true} if an item can be taken now. Cheaper than
+     * {@link #hasItem()} for a ring (it does not read what every send writes), but it may miss an
+     * item that is being written: not for decisions (sleep, end), only for spinning.
+     */
+    public boolean hasItemReady() {
+        ChannelBuffer<T> q = buffer;
+        return (q != null && q.isReady()) || overflowCount != 0 || !isEmpty(senders);
+    }
+
+    /**
+     * For a consumer loop about to sleep (it took its wip to 0 with a full fence): {@code true}
+     * if an item may be available; otherwise the next send will wake it ({@link ChannelBuffer#armIdle()};
+     * a channel whose buffer does not exist yet makes a ring that asks for that from the start).
+     */
+    public boolean hasItemOrArm() {
+        if (overflowCount != 0 || !isEmpty(senders)) {
+            return true;
+        }
+        ChannelBuffer<T> q = buffer;
+        return q != null && q.armIdle();
     }
 
     /** Closed, and nothing left to take. Reads the state before the queues. */
@@ -652,8 +707,17 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     /** Removes a consumer loop registered with {@link #attach}. */
     public void detach(DeliveryLoop<?> loop) {
-        if (LoopArray.remove(SUBSCRIBERS, this, loop) && subscribers.length == 0) {
+        if (!LoopArray.remove(SUBSCRIBERS, this, loop)) {
+            return;
+        }
+        DeliveryLoop<?>[] left = subscribers;
+        if (left.length == 0) {
             lastSubscriberLeft();
+        } else if (left.length == 1) {
+            // From now on sends look only at the ring's IDLE bit (afterOffer). The one left may
+            // sleep without having asked: a send's claim cleared the bit and woke the other loop.
+            // Run it once: it either finds items or leaves the bit set when it sleeps again.
+            left[0].schedule();
         }
     }
 
@@ -785,7 +849,7 @@ public final class BufferedChannel<T> implements Channel<T> {
      */
     private long freeRoom() {
         long out = outstanding;
-        Queue<T> q = buffer;
+        ChannelBuffer<T> q = buffer;
         long used = (q != null ? q.size() : 0) + overflowCount;
         long want = window - used - out;
         if (want <= 0L || (want < limit && out + used != 0L)) {
@@ -923,7 +987,7 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     @Override
     public int size() {
-        Queue<T> q = buffer;
+        ChannelBuffer<T> q = buffer;
         return q == null ? 0 : q.size();
     }
 
@@ -970,7 +1034,7 @@ public final class BufferedChannel<T> implements Channel<T> {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(BufferedChannel.class, "state", int.class);
-            BUFFER = l.findVarHandle(BufferedChannel.class, "buffer", Queue.class);
+            BUFFER = l.findVarHandle(BufferedChannel.class, "buffer", ChannelBuffer.class);
             SENDERS = l.findVarHandle(BufferedChannel.class, "senders", ConcurrentLinkedQueue.class);
             RECEIVERS = l.findVarHandle(BufferedChannel.class, "receivers", ConcurrentLinkedQueue.class);
             OVERFLOWED = l.findVarHandle(BufferedChannel.class, "overflowed", ConcurrentLinkedQueue.class);

@@ -24,7 +24,12 @@ final class ChannelSubscription<T> extends DeliveryLoop<T> {
 
     @Override
     protected boolean hasMore() {
-        return channel.hasItem();
+        return channel.hasItemReady();
+    }
+
+    @Override
+    protected boolean hasMoreBeforeLeaving() {
+        return channel.hasItemOrArm();
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one drain loop: a {@link Flow.Subscription} that delivers items from a source to one
@@ -58,7 +59,9 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
      *
      * No lost wake-up: a producer publishes an item, issues a full fence, then reads wip
      * (wakeIfIdle); run(), when it leaves, takes wip to 0 with a full-fence getAndAdd and then
-     * re-reads the source (hasMore). One of the two sees the other.
+     * re-reads the source (hasMoreBeforeLeaving). One of the two sees the other. (A source may
+     * instead have the leaving loop leave a wake-up request in the source, read by the producer's
+     * own full-fence publication: MpscRing's IDLE bit.)
      */
 
     private static final int NEW = 0;
@@ -68,8 +71,21 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
     /** In {@code badRequest}: the subscription was cancelled by {@link #cancel()}, not by a bad request. */
     private static final Throwable CANCELLED_PLAINLY = new Throwable("cancelled by the subscriber");
 
-    /** Spins for a next item before an idle loop leaves its thread. */
+    /** How long an idle loop on a ForkJoinPool spins for a next item before it leaves its thread (see idleSpin). */
+    private static final long IDLE_SPIN_NANOS = 50_000L;
+
+    /** Loops spinning long now (see enterLongSpin). */
+    private static final AtomicInteger LONG_SPINNERS = new AtomicInteger();
+    private static final int MAX_LONG_SPINNERS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+
+    /** Spin rounds of an idle loop on any other executor. */
     private static final int IDLE_SPINS = 128;
+
+    /** An idle loop looks at its source in each of its first spin rounds (a reply comes fast)... */
+    private static final int IDLE_LOOK_ALWAYS = 64;
+
+    /** ... then every this many rounds (a power of two). */
+    private static final int IDLE_LOOK_EVERY = 32;
 
     private final Executor executor;
     private final int batch;
@@ -102,6 +118,17 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
 
     /** {@code true} if an item may be available; a cheap, non-consuming check. */
     protected abstract boolean hasMore();
+
+    /**
+     * The loop is about to sleep with demand left (wip is 0, after a full fence): {@code true} if
+     * an item may be available after all (the loop then tries to go on), {@code false} once the
+     * source will wake it ({@link #wakeIfIdle()}) for its next item. By default {@link #hasMore()}:
+     * the source looks at its loops after every item. A source that wakes only loops that asked
+     * (a ring's IDLE bit) records the request here.
+     */
+    protected boolean hasMoreBeforeLeaving() {
+        return hasMore();
+    }
 
     /**
      * {@code true} once the source has ended and nothing is left for this subscriber: the loop
@@ -288,7 +315,7 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
             missed = (int) WIP.getAndAdd(this, -missed) - missed;
             if (missed == 0) {
                 // re-check after leaving: a producer that saw wip != 0 relies on us (see notes)
-                if (requested > 0L && hasMore() && WIP.compareAndSet(this, 0, 1)) {
+                if (requested > 0L && hasMoreBeforeLeaving() && WIP.compareAndSet(this, 0, 1)) {
                     missed = 1;
                     continue;
                 }
@@ -298,20 +325,63 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
     }
 
     /**
-     * Before leaving with demand left, spins briefly for the next item: waking an idle loop costs
-     * an executor hand-off and a thread unpark, far more than a few hundred spins.
+     * Before leaving with demand left, spins for the next item: waking an idle loop costs the
+     * producer an executor hand-off and a thread unpark, and the items that come meanwhile wait
+     * for the woken thread (tens of microseconds on these machines). On a ForkJoinPool the loop
+     * spins up to {@value #IDLE_SPIN_NANOS} ns, as long as no other task waits in the pool; on
+     * other executors (whose queues we cannot see) only {@value #IDLE_SPINS} rounds. It looks at
+     * the source in each of the first {@value #IDLE_LOOK_ALWAYS} rounds (a reply to what the loop
+     * just delivered comes within a microsecond), then only every {@value #IDLE_LOOK_EVERY} rounds:
+     * each look reads what producers write, and a consumer that reads it all the time slows the
+     * producer it waits for.
      */
     private boolean idleSpin() {
         if (requested <= 0L) {
             return false;
         }
-        for (int i = 0; i < IDLE_SPINS; i++) {
-            Thread.onSpinWait();
-            if (hasMore()) {
-                return true;
+        boolean onPool = executor instanceof ForkJoinPool;
+        boolean longSpin = false;
+        try {
+            long deadline = 0L;
+            for (int i = 1; ; i++) {
+                Thread.onSpinWait();
+                boolean every = (i & (IDLE_LOOK_EVERY - 1)) == 0;
+                if ((every || i <= IDLE_LOOK_ALWAYS) && hasMore()) {
+                    return true;
+                }
+                if (!every) {
+                    continue;
+                }
+                if (!onPool || (!longSpin && !(longSpin = enterLongSpin()))) {
+                    if (i >= IDLE_SPINS) {
+                        return false;
+                    }
+                } else if (workWaiting()) {
+                    return false;
+                } else {
+                    long now = System.nanoTime();
+                    if (deadline == 0L) {
+                        deadline = now + IDLE_SPIN_NANOS;
+                    } else if (now - deadline >= 0L) {
+                        return false;
+                    }
+                }
+            }
+        } finally {
+            if (longSpin) {
+                LONG_SPINNERS.getAndAdd(-1);
             }
         }
-        return false;
+    }
+
+    /**
+     * At most half the cores (at least one) spin long at a time: a spinning loop holds a core
+     * that a producer thread outside the pool may need, and on two cores two spinners would
+     * leave the producer none.
+     */
+    private static boolean enterLongSpin() {
+        int n = LONG_SPINNERS.get();
+        return n < MAX_LONG_SPINNERS && LONG_SPINNERS.compareAndSet(n, n + 1);
     }
 
     /** Delivers {@code onSubscribe} the first time only; returns what it threw, or {@code null}. */
@@ -341,6 +411,16 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
         return Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread w && w.getPool() == pool
                 ? ForkJoinTask.getQueuedTaskCount() > 0 || pool.hasQueuedSubmissions()
                 : true;
+    }
+
+    /**
+     * For an idle spin on a ForkJoinPool: is there a task anywhere in the pool (any worker's queue,
+     * or a submission) that a thread could run instead? A loop woken by a loop on another worker
+     * waits in that worker's queue, and that worker may be busy.
+     */
+    private boolean workWaiting() {
+        ForkJoinPool pool = (ForkJoinPool) executor;
+        return pool.hasQueuedSubmissions() || pool.getQueuedTaskCount() > 0L;
     }
 
     /** Gives the thread back to the executor; {@code false} if it refused, then we go on here. */

@@ -15,8 +15,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Allowed: the dispatcher's own idle wait (ForkJoinPool.awaitWork, PinnedExecutor.loop), but
  * not inside a delivery loop or actor turn they run (DeliveryLoop.run is disallowed again); and
  * DeliveryLoop.idleSpin: BlockHound counts {@code Thread.onSpinWait()} as blocking, and the loop's
- * idle spin is 128 of those CPU pause hints before it leaves its thread, bounded and without a
- * park: a deliberate trade (an executor hand-off and an unpark cost far more), not a wait.
+ * idle spin is CPU pause hints before it leaves its thread (at most 50 µs, and only while no other
+ * task waits for the thread), bounded and without a park: a deliberate trade (an executor
+ * hand-off and an unpark cost far more), not a wait. Likewise MpscRing's two waits of a few
+ * instructions: for an item whose producer has claimed its slot but not yet written it, and for
+ * a competing consumer's poll to finish (both spin, and yield only if that thread lost its CPU).
  */
 final class Hound {
 
@@ -30,6 +33,8 @@ final class Hound {
                 .allowBlockingCallsInside("io.flowrelay.internal.PinnedExecutor", "loop")
                 .disallowBlockingCallsInside("io.flowrelay.internal.DeliveryLoop", "run")
                 .allowBlockingCallsInside("io.flowrelay.internal.DeliveryLoop", "idleSpin")
+                .allowBlockingCallsInside("io.flowrelay.internal.MpscRing", "awaitSlot")
+                .allowBlockingCallsInside("io.flowrelay.internal.MpscRing", "lockConsumers")
                 .blockingMethodCallback(m -> {
                     StringBuilder sb = new StringBuilder(m + " on " + Thread.currentThread().getName());
                     for (StackTraceElement e : new Throwable().getStackTrace()) {

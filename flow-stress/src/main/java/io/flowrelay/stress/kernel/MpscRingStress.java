@@ -1,0 +1,205 @@
+package io.flowrelay.stress.kernel;
+
+import io.flowrelay.channel.Channel;
+import io.flowrelay.channel.Channels;
+import io.flowrelay.channel.SendResult;
+import io.flowrelay.internal.MpscRing;
+import io.flowrelay.stress.support.Inline;
+import io.flowrelay.stress.support.SignalLog;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.III_Result;
+import org.openjdk.jcstress.infra.results.II_Result;
+import org.openjdk.jcstress.infra.results.L_Result;
+import org.openjdk.jcstress.infra.results.ZI_Result;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/**
+ * {@link MpscRing}, the buffer of bounded channels and mailboxes: a consumer that is about to
+ * sleep asks to be woken by setting the IDLE bit in the producer word ({@code armIdle}); the next
+ * claim clears it and reports {@code OK_WAKE}. No wake-up is lost or invented, no item is lost or
+ * taken twice, also across the wrap of a two-slot ring and with competing (locked) consumers.
+ */
+public final class MpscRingStress {
+
+    private MpscRingStress() {
+    }
+
+    /** A two-slot ring that has been used once: its IDLE bit (set in a new ring) is clear. */
+    static MpscRing<Integer> usedRing(boolean shared) {
+        MpscRing<Integer> ring = new MpscRing<>(2, shared);
+        ring.offer(0);
+        ring.poll();
+        return ring;
+    }
+
+    @JCStressTest
+    @Description("A consumer arms on an empty ring while a producer offers: either the consumer sees the item (and stays awake) or the producer is told to wake it.")
+    @Outcome(id = "true, 1", expect = ACCEPTABLE, desc = "the consumer saw the claim and does not sleep; no wake-up needed")
+    @Outcome(id = "false, 2", expect = ACCEPTABLE, desc = "the consumer armed first; the producer's claim reports OK_WAKE")
+    @Outcome(id = "false, 1", expect = FORBIDDEN, desc = "lost wake-up: the consumer sleeps and nobody wakes it")
+    @Outcome(id = "true, 2", expect = FORBIDDEN, desc = "a wake-up nobody asked for")
+    @State
+    public static class ArmVsOffer {
+        final MpscRing<Integer> ring = usedRing(false);
+
+        @Actor
+        public void consumer(ZI_Result r) {
+            r.r1 = ring.armIdle();
+        }
+
+        @Actor
+        public void producer(ZI_Result r) {
+            r.r2 = ring.offer(1);
+        }
+    }
+
+    @JCStressTest
+    @Description("A consumer arms while two producers offer: exactly one of them is told to wake it, or the consumer saw an item.")
+    @Outcome(id = "1, 0, 2", expect = ACCEPTABLE, desc = "the consumer saw a claim; nobody wakes it")
+    @Outcome(id = "0, 1, 2", expect = ACCEPTABLE, desc = "armed; exactly one claim reports OK_WAKE")
+    @Outcome(expect = FORBIDDEN, desc = "a lost or doubled wake-up, or a lost item")
+    @State
+    public static class ArmVsTwoOffers {
+        final MpscRing<Integer> ring = usedRing(false);
+        volatile int a;
+        volatile int b;
+
+        @Actor
+        public void consumer(III_Result r) {
+            r.r1 = ring.armIdle() ? 1 : 0;
+        }
+
+        @Actor
+        public void producer1() {
+            a = ring.offer(1);
+        }
+
+        @Actor
+        public void producer2() {
+            b = ring.offer(2);
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r2 = (a == MpscRing.OK_WAKE ? 1 : 0) + (b == MpscRing.OK_WAKE ? 1 : 0);
+            r.r3 = ring.size();
+        }
+    }
+
+    @JCStressTest
+    @Description("A full two-slot ring [1, 2]: an offer of 3 races two polls. The polls get 1 then 2; 3 is either refused (FULL) or taken afterwards, never lost, never overwriting 1 or 2.")
+    @Outcome(id = "12, 0", expect = ACCEPTABLE, desc = "3 refused: the ring was still full")
+    @Outcome(id = "12, 3", expect = ACCEPTABLE, desc = "3 claimed the slot 1 left, after the consumer freed it")
+    @Outcome(expect = FORBIDDEN, desc = "an item lost, duplicated or reordered")
+    @State
+    public static class OfferVsPollAcrossTheWrap {
+        final MpscRing<Integer> ring = new MpscRing<>(2, false);
+        volatile int offered;
+
+        public OfferVsPollAcrossTheWrap() {
+            ring.offer(1);
+            ring.offer(2);
+        }
+
+        @Actor
+        public void producer() {
+            offered = ring.offer(3);
+        }
+
+        @Actor
+        public void consumer(II_Result r) {
+            Integer x = ring.poll();
+            Integer y = ring.poll();
+            r.r1 = (x == null ? 0 : x) * 10 + (y == null ? 0 : y);
+        }
+
+        @Arbiter
+        public void arbiter(II_Result r) {
+            Integer z = ring.poll();
+            r.r2 = offered == MpscRing.FULL ? (z == null ? 0 : -1) : (z == null ? -2 : z);
+        }
+    }
+
+    @JCStressTest
+    @Description("Competing consumers on a shared ring (consumer lock) while a producer offers: each item is taken once, in order per consumer.")
+    @Outcome(id = "1, 2, 0", expect = ACCEPTABLE, desc = "each consumer took one")
+    @Outcome(id = "2, 1, 0", expect = ACCEPTABLE, desc = "each consumer took one")
+    @Outcome(id = "1, 0, 2", expect = ACCEPTABLE, desc = "the second poll came before 2 was claimed; it stays")
+    @Outcome(id = "0, 1, 2", expect = ACCEPTABLE, desc = "the first poll came before 2 was claimed; it stays")
+    @Outcome(expect = FORBIDDEN, desc = "an item taken twice or lost")
+    @State
+    public static class SharedConsumersVsProducer {
+        final MpscRing<Integer> ring = new MpscRing<>(4, true);
+
+        public SharedConsumersVsProducer() {
+            ring.offer(1);
+        }
+
+        @Actor
+        public void producer() {
+            ring.offer(2);
+        }
+
+        @Actor
+        public void consumer1(III_Result r) {
+            Integer v = ring.poll();
+            r.r1 = v == null ? 0 : v;
+        }
+
+        @Actor
+        public void consumer2(III_Result r) {
+            Integer v = ring.poll();
+            r.r2 = v == null ? 0 : v;
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            Integer v = ring.poll();
+            r.r3 = v == null ? 0 : v;
+            if (ring.poll() != null) {
+                r.r3 = -1;
+            }
+        }
+    }
+
+    @JCStressTest
+    @Description("A bounded channel's lone subscriber goes to sleep (its loop arms the ring) while its demand arrives and an item is sent: the item is delivered, never left in the channel with a subscriber that has demand and sleeps.")
+    @Outcome(id = "OK, next=1, left=0, bad=0", expect = ACCEPTABLE, desc = "delivered")
+    @Outcome(id = "OK, next=0, left=1, bad=0", expect = FORBIDDEN, desc = "lost wake-up: the item waits while the subscriber has demand")
+    @Outcome(expect = FORBIDDEN, desc = "a rule broken or an item lost")
+    @State
+    public static class LoneSubscriberSleepsVsSend {
+        final Channel<Integer> ch = Channels.<Integer>builder().capacity(4).executor(Inline.EXECUTOR).batch(16).build();
+        final SignalLog<Integer> log = SignalLog.requesting(0);
+        volatile SendResult sent;
+
+        public LoneSubscriberSleepsVsSend() {
+            ch.subscribe(log);
+            ch.trySend(0); // creates the ring (and uses up the wake-up a new ring asks for)
+            ch.poll();
+        }
+
+        @Actor
+        public void demand() {
+            log.request(1); // runs the loop here: it finds nothing and sleeps, arming the ring
+        }
+
+        @Actor
+        public void sender() {
+            sent = ch.trySend(1);
+        }
+
+        @Arbiter
+        public void arbiter(L_Result r) {
+            int left = ch.size();
+            r.r1 = sent + ", next=" + log.nexts() + ", left=" + left + ", bad=" + log.violations();
+        }
+    }
+}
