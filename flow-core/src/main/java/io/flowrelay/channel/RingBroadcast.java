@@ -25,10 +25,13 @@ final class RingBroadcast<T> implements Broadcast<T> {
     /*
      * Implementation notes
      *
-     * tail       — the next position to claim, with the CLOSED (and FAILED) bits on top. Any
-     *              publisher claims a position p by CAS tail p -> p + 1 (under HOLD only while
-     *              p - gate < capacity); close()/fail() CAS the bits in, after which no claim
-     *              succeeds, so (tail & INDEX) is the end of the stream for every subscriber.
+     * tail       — the next position to claim, with the CLOSED (and FAILED) bits on top, and
+     *              SLEEPING: a subscriber's loop went to sleep caught up and asks the next claim
+     *              to wake it. Any publisher claims a position p by CAS tail p -> p + 1 (under
+     *              HOLD only while p - gate < capacity), which clears SLEEPING; the publisher
+     *              that cleared it wakes every idle loop after its write. close()/fail() CAS the
+     *              bits in, after which no claim succeeds, so (tail & INDEX) is the end of the
+     *              stream for every subscriber.
      * ring, seq  — slot p & mask holds item p once seq[slot] == p. Only the publisher that claimed
      *              p writes the slot, and only after seq[slot] == p - capacity (the previous lap
      *              is published: slot writes are ordered by lap even with many publishers). It
@@ -60,16 +63,21 @@ final class RingBroadcast<T> implements Broadcast<T> {
      * position p - capacity < t1; one that reads the array after the add gates on cursor >= t0.
      * Raising the cursor from t0 to t1 is progress like a delivery: it runs the sender drain.
      *
-     * No lost wake-up: a publisher writes seq (release), issues a full fence and reads each
-     * loop's wip (wakeIfIdle); a loop leaves with a full-fence getAndAdd on wip and re-reads
-     * seq (hasMore). Close sets tail (CAS), then schedules every loop. Waiting senders: a sender
+     * No lost wake-up: a loop leaves with a full-fence getAndAdd on wip, then reads tail: a claim
+     * beyond its position means an item is coming (it goes on, and waits for the write); else it
+     * CASes SLEEPING in (hasMoreBeforeLeaving). A publisher claims by CAS on tail (a full fence):
+     * it either came first (and the loop sees the claim) or finds SLEEPING and, after its write,
+     * reads every loop's wip (wakeIfIdle). So a publication needs no fence of its own, and reads
+     * no subscriber's fields while they are all busy. Close sets tail (CAS), then schedules
+     * every loop. Waiting senders: a sender
      * enqueues (CAS) and runs the sender drain; a loop publishes its cursor, fences, and drains
      * if it sees a sender; a loop that leaves drains after it left the array.
      */
 
     static final long CLOSED = 1L << 62;
     static final long FAILED = 1L << 61;
-    static final long INDEX = FAILED - 1L;
+    static final long SLEEPING = 1L << 60;
+    static final long INDEX = SLEEPING - 1L;
 
     private static final CompletionStage<Void> SENT = CompletableFuture.completedStage(null);
 
@@ -173,11 +181,12 @@ final class RingBroadcast<T> implements Broadcast<T> {
             if ((t & CLOSED) != 0L) {
                 return SendResult.CLOSED;
             }
-            if (hold && ((!fromDrain && !senders.isEmpty()) || t - gate(t) >= capacity)) {
+            long p = t & INDEX;
+            if (hold && ((!fromDrain && !senders.isEmpty()) || p - gate(p) >= capacity)) {
                 return SendResult.FULL;
             }
-            if (TAIL.compareAndSet(this, t, t + 1L)) {
-                write(t, item);
+            if (TAIL.compareAndSet(this, t, p + 1L)) { // clears SLEEPING: this publisher wakes the sleepers
+                write(p, item, (t & SLEEPING) != 0L);
                 return SendResult.OK;
             }
         }
@@ -206,8 +215,8 @@ final class RingBroadcast<T> implements Broadcast<T> {
         return m;
     }
 
-    /** Writes item {@code p} into its slot (seqlock order, see the notes) and wakes idle subscribers. */
-    private void write(long p, T item) {
+    /** Writes item {@code p} into its slot (seqlock order, see the notes); wakes idle subscribers if one asked. */
+    private void write(long p, T item, boolean wake) {
         int i = (int) p & mask;
         long previous = p - capacity;
         if ((long) SEQ.getAcquire(seq, i) != previous) {
@@ -217,8 +226,9 @@ final class RingBroadcast<T> implements Broadcast<T> {
         VarHandle.storeStoreFence();
         RING.setOpaque(ring, i, item);
         SEQ.setRelease(seq, i, p);
-        VarHandle.fullFence();
-        LoopArray.wakeAll(subscribers);
+        if (wake) {
+            LoopArray.wakeAll(subscribers);
+        }
     }
 
     /** Another publisher claimed the slot's previous lap and is still writing it: a few instructions away. */
@@ -476,6 +486,24 @@ final class RingBroadcast<T> implements Broadcast<T> {
         protected boolean hasMore() {
             long c = position;
             return lagError == null && (long) SEQ.getAcquire(parent.seq, (int) c & parent.mask) >= c;
+        }
+
+        /** Caught up and about to sleep: asks the next claim to wake it (see the notes), unless one is there. */
+        @Override
+        protected boolean hasMoreBeforeLeaving() {
+            if (lagError != null) {
+                return true; // the loop goes on to deliver the error
+            }
+            RingBroadcast<T> b = parent;
+            for (;;) {
+                long t = b.tail;
+                if ((t & CLOSED) != 0L || (t & INDEX) != position) {
+                    return true;
+                }
+                if ((t & SLEEPING) != 0L || TAIL.compareAndSet(b, t, t | SLEEPING)) {
+                    return false;
+                }
+            }
         }
 
         @Override
