@@ -122,13 +122,29 @@ public final class BenchRunner {
         return quick ? 2 : 5;
     }
 
+    /**
+     * A full run warms each case up for at least this long (and {@link #warmups()} rounds): the
+     * JIT recompiles a hot loop each time it first takes a rare branch (a full buffer, a sleeping
+     * consumer), and half a second of rounds is not enough for it to settle. JMH's defaults warm
+     * up far longer; the same rule holds for every case, FlowRelay's and its peers'.
+     */
+    private long warmupNanos() {
+        return quick ? 0L : 3_000_000_000L;
+    }
+
+    /** Runs {@code w} for at least {@link #warmups()} rounds of {@code n} and {@link #warmupNanos()}. */
+    private void warmUp(Workload w, int n) throws Exception {
+        long start = System.nanoTime();
+        for (int i = 0; i < warmups() || System.nanoTime() - start < warmupNanos(); i++) {
+            w.run(n);
+        }
+    }
+
     private void throughput(Scenarios.Case c) throws Exception {
         int n = quick ? c.quickOps() : c.fullOps();
         double[] rates = new double[rounds()];
         try (Workload w = c.factory().create()) {
-            for (int i = 0; i < warmups(); i++) {
-                w.run(n);
-            }
+            warmUp(w, n);
             for (int i = 0; i < rates.length; i++) {
                 long t = System.nanoTime();
                 w.run(n);
@@ -146,9 +162,7 @@ public final class BenchRunner {
         int n = quick ? c.quickOps() : c.fullOps();
         Histogram merged = ActorCases.newHistogram();
         try (Workload w = c.factory().create()) {
-            for (int i = 0; i < warmups(); i++) {
-                w.run(n);
-            }
+            warmUp(w, n);
             for (int i = 0; i < rounds(); i++) {
                 w.run(n);
                 merged.add(w.latencies());

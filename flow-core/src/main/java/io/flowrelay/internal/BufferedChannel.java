@@ -42,7 +42,11 @@ public final class BufferedChannel<T> implements Channel<T> {
      *   senders    — waiting senders (Waiter: a parked thread or a pending sendAsync), FIFO. For a
      *                bounded channel only the sender drain (senderWip) removes from it and moves
      *                their items into the buffer in order; for rendezvous, consumers poll waiters
-     *                and take items straight from them (CAS WAITING -> DONE).
+     *                and take items straight from them (CAS WAITING -> DONE). waitingSenders
+     *                counts them for the hot paths (a queue's isEmpty() reads lines its pollers
+     *                write): getAndAdd +1 before a waiter goes in, -1 after one came out, so it is
+     *                never 0 while a waiter is queued; a transient non-zero only sends a send to
+     *                the slow path or makes a consumer look once more.
      * Consumers: receivers (parked receive() calls, Waiter queue) and subscriptions (one
      * DeliveryLoop each, in the copy-on-write `subscribers` array).
      *
@@ -117,6 +121,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     private volatile int state;
     private volatile Throwable error;
     private volatile int senderWip;
+    private volatile int waitingSenders; // waiters in `senders`: raised before a waiter goes in, lowered after one came out
     private volatile int overflowCount;
     private volatile Flow.Subscription upstream;
     private volatile long outstanding;
@@ -170,6 +175,15 @@ public final class BufferedChannel<T> implements Channel<T> {
         return Lazy.get(SENDERS, this, ConcurrentLinkedQueue::new);
     }
 
+    /** Takes the oldest waiting sender out of the queue (and out of waitingSenders). */
+    private Waiter pollSender() {
+        Waiter w = poll(senders);
+        if (w != null) {
+            WAITING_SENDERS.getAndAdd(this, -1);
+        }
+        return w;
+    }
+
     private ConcurrentLinkedQueue<Waiter> receivers() {
         return Lazy.get(RECEIVERS, this, ConcurrentLinkedQueue::new);
     }
@@ -206,10 +220,8 @@ public final class BufferedChannel<T> implements Channel<T> {
     public void send(T item) throws InterruptedException {
         Objects.requireNonNull(item, "item");
         SendResult r = offer(item);
-        for (int i = 0; r == SendResult.FULL && Waiter.backOff(i); i++) {
-            if (Waiter.sendShouldLook(i)) {
-                r = offer(item);
-            }
+        if (r == SendResult.FULL) {
+            r = offerPatiently(item);
         }
         if (r == SendResult.OK) {
             return;
@@ -227,6 +239,30 @@ public final class BufferedChannel<T> implements Channel<T> {
         enqueueSender(w);
         if (!w.awaitTaken()) {
             throw closedException();
+        }
+    }
+
+    /**
+     * send() found the channel full: waits for room by spinning and yielding (Waiter.backOff)
+     * before it queues and parks. It tries again only once an eighth of the ring is free: a
+     * producer that took each slot as soon as the consumer freed it would write the very cache
+     * line the consumer reads next, and the two would trade that line for every item.
+     */
+    private SendResult offerPatiently(T item) {
+        int chunk = capacity >= 16 ? capacity >> 3 : 1;
+        boolean slot = SpinSlots.SENDERS.tryAcquire();
+        try {
+            SendResult r = SendResult.FULL;
+            for (int i = 0; r == SendResult.FULL && Waiter.backOff(i, slot); i++) {
+                if (Waiter.sendShouldLook(i, slot) && (chunk == 1 || capacity - size() >= chunk)) {
+                    r = offer(item);
+                }
+            }
+            return r;
+        } finally {
+            if (slot) {
+                SpinSlots.SENDERS.release();
+            }
         }
     }
 
@@ -258,7 +294,7 @@ public final class BufferedChannel<T> implements Channel<T> {
         }
         ChannelBuffer<T> q = buffer();
         // waiting senders go first: a later send must not overtake an earlier pending one
-        if (isEmpty(senders)) {
+        if (waitingSenders == 0) {
             int r = q.offer(item);
             if (r != MpscRing.FULL) {
                 afterOffer(r);
@@ -340,6 +376,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     }
 
     private void enqueueSender(Waiter w) {
+        WAITING_SENDERS.getAndAdd(this, 1); // before the offer: nobody may think the queue empty while w is in it
         senders().offer(w);
         if (capacity == 0) {
             published();
@@ -385,14 +422,14 @@ public final class BufferedChannel<T> implements Channel<T> {
         while ((w = senders.peek()) != null) {
             Object item = w.claim(this);
             if (item == null) {
-                senders.poll(); // the owner gave up (interrupt), or a select went elsewhere
+                pollSender(); // the owner gave up (interrupt), or a select went elsewhere
                 continue;
             }
             if (buffer.offer((T) item) == MpscRing.FULL) {
                 w.setState(Waiter.WAITING);
                 break;
             }
-            senders.poll();
+            pollSender();
             w.item(null);
             w.setState(Waiter.DONE);
             w.resume(null);
@@ -404,7 +441,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     private void failSenders() {
         boolean any = false;
         Waiter w;
-        while ((w = poll(senders)) != null) {
+        while ((w = pollSender()) != null) {
             any = true; // also a cancelled waiter: consumers counted it as an item
             if (w.fail(this)) {
                 w.item(null);
@@ -468,7 +505,9 @@ public final class BufferedChannel<T> implements Channel<T> {
             return;
         }
         if (capacity == 0) {
-            q.remove(w);
+            if (q.remove(w)) {
+                WAITING_SENDERS.getAndAdd(this, -1);
+            }
         } else if (!q.isEmpty()) {
             drainSenders();
         }
@@ -498,7 +537,7 @@ public final class BufferedChannel<T> implements Channel<T> {
             if (overflowCount != 0 && (v = pollOverflow()) != null) {
                 return v;
             }
-            if (!isEmpty(senders)) {
+            if (waitingSenders != 0) {
                 drainSenders();
                 return poll(buffer);
             }
@@ -509,7 +548,7 @@ public final class BufferedChannel<T> implements Channel<T> {
             return v;
         }
         Waiter w;
-        while ((w = poll(senders)) != null) {
+        while ((w = pollSender()) != null) {
             Object item = w.take(this);
             if (item != null) {
                 w.resume(null);
@@ -529,7 +568,7 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     /** {@code true} if an item may be available (non-consuming). */
     public boolean hasItem() {
-        return !isEmpty(buffer) || overflowCount != 0 || !isEmpty(senders);
+        return !isEmpty(buffer) || overflowCount != 0 || waitingSenders != 0;
     }
 
     /**
@@ -539,7 +578,7 @@ public final class BufferedChannel<T> implements Channel<T> {
      */
     public boolean hasItemReady() {
         ChannelBuffer<T> q = buffer;
-        return (q != null && q.isReady()) || overflowCount != 0 || !isEmpty(senders);
+        return (q != null && q.isReady()) || overflowCount != 0 || waitingSenders != 0;
     }
 
     /**
@@ -548,7 +587,7 @@ public final class BufferedChannel<T> implements Channel<T> {
      * a channel whose buffer does not exist yet makes a ring that asks for that from the start).
      */
     public boolean hasItemOrArm() {
-        if (overflowCount != 0 || !isEmpty(senders)) {
+        if (overflowCount != 0 || waitingSenders != 0) {
             return true;
         }
         ChannelBuffer<T> q = buffer;
@@ -567,7 +606,7 @@ public final class BufferedChannel<T> implements Channel<T> {
      */
     public void consumed(long n) {
         VarHandle.fullFence();
-        if (!isEmpty(senders)) {
+        if (waitingSenders != 0) {
             drainSenders();
         }
         if (upstream != null) {
@@ -1021,6 +1060,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     private static final VarHandle ERROR;
     private static final VarHandle SUBSCRIBERS;
     private static final VarHandle SENDER_WIP;
+    private static final VarHandle WAITING_SENDERS;
     private static final VarHandle OVERFLOW_COUNT;
     private static final VarHandle UPSTREAM;
     private static final VarHandle OUTSTANDING;
@@ -1041,6 +1081,7 @@ public final class BufferedChannel<T> implements Channel<T> {
             ERROR = l.findVarHandle(BufferedChannel.class, "error", Throwable.class);
             SUBSCRIBERS = l.findVarHandle(BufferedChannel.class, "subscribers", DeliveryLoop[].class);
             SENDER_WIP = l.findVarHandle(BufferedChannel.class, "senderWip", int.class);
+            WAITING_SENDERS = l.findVarHandle(BufferedChannel.class, "waitingSenders", int.class);
             OVERFLOW_COUNT = l.findVarHandle(BufferedChannel.class, "overflowCount", int.class);
             UPSTREAM = l.findVarHandle(BufferedChannel.class, "upstream", Flow.Subscription.class);
             OUTSTANDING = l.findVarHandle(BufferedChannel.class, "outstanding", long.class);

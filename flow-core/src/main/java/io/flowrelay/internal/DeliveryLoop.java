@@ -8,7 +8,6 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one drain loop: a {@link Flow.Subscription} that delivers items from a source to one
@@ -73,10 +72,6 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
 
     /** How long an idle loop on a ForkJoinPool spins for a next item before it leaves its thread (see idleSpin). */
     private static final long IDLE_SPIN_NANOS = 50_000L;
-
-    /** Loops spinning long now (see enterLongSpin). */
-    private static final AtomicInteger LONG_SPINNERS = new AtomicInteger();
-    private static final int MAX_LONG_SPINNERS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
     /** Spin rounds of an idle loop on any other executor. */
     private static final int IDLE_SPINS = 128;
@@ -328,8 +323,9 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
      * Before leaving with demand left, spins for the next item: waking an idle loop costs the
      * producer an executor hand-off and a thread unpark, and the items that come meanwhile wait
      * for the woken thread (tens of microseconds on these machines). On a ForkJoinPool the loop
-     * spins up to {@value #IDLE_SPIN_NANOS} ns, as long as no other task waits in the pool; on
-     * other executors (whose queues we cannot see) only {@value #IDLE_SPINS} rounds. It looks at
+     * spins up to {@value #IDLE_SPIN_NANOS} ns if it gets one of the {@link SpinSlots#LOOPS}, as long as
+     * no other task waits in the pool; without a slot, or on other executors (whose queues we
+     * cannot see), only {@value #IDLE_SPINS} rounds. It looks at
      * the source in each of the first {@value #IDLE_LOOK_ALWAYS} rounds (a reply to what the loop
      * just delivered comes within a microsecond), then only every {@value #IDLE_LOOK_EVERY} rounds:
      * each look reads what producers write, and a consumer that reads it all the time slows the
@@ -344,7 +340,11 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
         try {
             long deadline = 0L;
             for (int i = 1; ; i++) {
-                Thread.onSpinWait();
+                if ((i & (Waiter.YIELD_EVERY - 1)) == 0) {
+                    Thread.yield(); // the producer we wait for may share our CPU (see Waiter.YIELD_EVERY)
+                } else {
+                    Thread.onSpinWait();
+                }
                 boolean every = (i & (IDLE_LOOK_EVERY - 1)) == 0;
                 if ((every || i <= IDLE_LOOK_ALWAYS) && hasMore()) {
                     return true;
@@ -352,7 +352,7 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
                 if (!every) {
                     continue;
                 }
-                if (!onPool || (!longSpin && !(longSpin = enterLongSpin()))) {
+                if (!onPool || (!longSpin && !(longSpin = SpinSlots.LOOPS.tryAcquire()))) {
                     if (i >= IDLE_SPINS) {
                         return false;
                     }
@@ -369,19 +369,9 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
             }
         } finally {
             if (longSpin) {
-                LONG_SPINNERS.getAndAdd(-1);
+                SpinSlots.LOOPS.release();
             }
         }
-    }
-
-    /**
-     * At most half the cores (at least one) spin long at a time: a spinning loop holds a core
-     * that a producer thread outside the pool may need, and on two cores two spinners would
-     * leave the producer none.
-     */
-    private static boolean enterLongSpin() {
-        int n = LONG_SPINNERS.get();
-        return n < MAX_LONG_SPINNERS && LONG_SPINNERS.compareAndSet(n, n + 1);
     }
 
     /** Delivers {@code onSubscribe} the first time only; returns what it threw, or {@code null}. */

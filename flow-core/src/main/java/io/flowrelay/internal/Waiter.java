@@ -65,37 +65,52 @@ public final class Waiter {
     /** Spins before a blocking wait parks: short, so that virtual-thread carriers are not held. */
     public static final int SPINS = 64;
 
-    /** Rounds of {@link Thread#onSpinWait()} of a blocking send on a full buffer (see {@link #backOff}): about 25 µs here. */
+    /** Rounds of {@link Thread#onSpinWait()} of a blocking send that holds one of the {@link SpinSlots#SENDERS}: about 25 µs here. */
     public static final int SEND_SPINS = 1024;
 
-    /** Rounds of {@link Thread#yield()} after {@link #SEND_SPINS}, before a blocking send parks. */
+    /** Rounds of {@link Thread#yield()} after the spins, before a blocking send parks. */
     public static final int SEND_YIELDS = 64;
+
+    /**
+     * While spinning, a wait yields its CPU every this many rounds (a power of two): the scheduler
+     * sometimes puts the producer and the consumer on one CPU, where a spin would only delay the
+     * thread it waits for. With the CPU to itself a yield costs a system call and returns.
+     */
+    public static final int YIELD_EVERY = 64;
 
     /** While spinning, a blocking send looks at the buffer every this many rounds (a power of two). */
     public static final int SEND_LOOK_EVERY = 16;
 
     /**
      * One round of a blocking send's wait for room before it parks: {@link #SEND_SPINS} rounds of
-     * {@link Thread#onSpinWait()}, then {@link #SEND_YIELDS} of {@link Thread#yield()}. Parking and
-     * being unparked cost both sides a system call and, on these machines, tens of microseconds of
-     * wake-up latency, while a consumer that drains a full channel frees room within microseconds.
-     * Yielding keeps the waiter off the CPU when other threads want it (more threads than cores; a
-     * virtual thread yields its carrier). A spinning sender should look at the buffer only every
+     * {@link Thread#onSpinWait()} if the send holds one of the {@link SpinSlots#SENDERS} ({@link #SPINS}
+     * if not), then {@link #SEND_YIELDS} of {@link Thread#yield()}. Parking and being unparked
+     * cost both sides a system call and, on these machines, tens of microseconds of wake-up
+     * latency, while a consumer that drains a full channel frees room within microseconds.
+     * Yielding keeps the waiter off the CPU when other threads want it (more threads than cores;
+     * a virtual thread yields its carrier). A spinning sender looks at the buffer only every
      * {@link #SEND_LOOK_EVERY} rounds ({@link #sendShouldLook}): each look reads the line the
      * consumer writes for every item.
      *
      * <pre>{@code
-     * for (int i = 0; r == FULL && Waiter.backOff(i); i++) if (Waiter.sendShouldLook(i)) r = offer(item);
+     * boolean slot = SpinSlots.SENDERS.tryAcquire();
+     * for (int i = 0; r == FULL && Waiter.backOff(i, slot); i++) if (Waiter.sendShouldLook(i, slot)) r = offer(item);
+     * if (slot) SpinSlots.SENDERS.release();
      * }</pre>
      *
      * @return {@code false} once the caller should park instead
      */
-    public static boolean backOff(int round) {
-        if (round < SEND_SPINS) {
-            Thread.onSpinWait();
+    public static boolean backOff(int round, boolean longSpin) {
+        int spins = longSpin ? SEND_SPINS : SPINS;
+        if (round < spins) {
+            if ((round & (YIELD_EVERY - 1)) == YIELD_EVERY - 1) {
+                Thread.yield(); // the thread we wait for may share our CPU
+            } else {
+                Thread.onSpinWait();
+            }
             return true;
         }
-        if (round < SEND_SPINS + SEND_YIELDS) {
+        if (round < spins + SEND_YIELDS) {
             Thread.yield();
             return true;
         }
@@ -103,8 +118,8 @@ public final class Waiter {
     }
 
     /** {@code true} in the rounds of {@link #backOff} after which a waiting send looks for room again. */
-    public static boolean sendShouldLook(int round) {
-        return round >= SEND_SPINS || (round & (SEND_LOOK_EVERY - 1)) == SEND_LOOK_EVERY - 1;
+    public static boolean sendShouldLook(int round, boolean longSpin) {
+        return round >= (longSpin ? SEND_SPINS : SPINS) || (round & (SEND_LOOK_EVERY - 1)) == SEND_LOOK_EVERY - 1;
     }
 
     /** Spins of a channel that waits for another channel's claim on a select waiter, before it yields. */
