@@ -2,6 +2,7 @@ package io.flowrelay.channel;
 
 import io.flowrelay.internal.DeliveryLoop;
 import io.flowrelay.internal.LoopArray;
+import io.flowrelay.internal.PaddedTail;
 import io.flowrelay.internal.Waiter;
 
 import java.lang.invoke.MethodHandles;
@@ -20,12 +21,13 @@ import java.util.concurrent.Flow;
  *
  * @param <T> the item type
  */
-final class RingBroadcast<T> implements Broadcast<T> {
+final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
 
     /*
      * Implementation notes
      *
-     * tail       — the next position to claim, with the CLOSED (and FAILED) bits on top, and
+     * tail       — (padded: every claim writes it, every subscriber reads the fields around it)
+     *              the next position to claim, with the CLOSED (and FAILED) bits on top, and
      *              SLEEPING: a subscriber's loop went to sleep caught up and asks the next claim
      *              to wake it. Any publisher claims a position p by CAS tail p -> p + 1 (under
      *              HOLD only while p - gate < capacity), which clears SLEEPING; the publisher
@@ -34,10 +36,11 @@ final class RingBroadcast<T> implements Broadcast<T> {
      *              stream for every subscriber.
      * ring, seq  — slot p & mask holds item p once seq[slot] == p. Only the publisher that claimed
      *              p writes the slot, and only after seq[slot] == p - capacity (the previous lap
-     *              is published: slot writes are ordered by lap even with many publishers). It
-     *              writes seq = p - 1 ("being written": a reader of p still sees "not yet", a
-     *              reader of p - capacity sees it is lapped), a store-store fence, the item, then
-     *              seq = p with release semantics. A reader at c reads seq (acquire), the item
+     *              is published: slot writes are ordered by lap even with many publishers). Under
+     *              LAG it writes seq = p - 1 ("being written": a reader of p still sees "not yet",
+     *              a reader of p - capacity sees it is lapped) and a store-store fence first; then
+     *              (both policies) the item, then seq = p with release semantics. Under HOLD no
+     *              reader can be at p - capacity (the gate), so the marker is not needed. A reader at c reads seq (acquire), the item
      *              (acquire), seq again: the item is item c only if both reads are c (a seqlock;
      *              capacity >= 2 keeps p - 1 distinct from p - capacity).
      *              Initially seq[i] = i - capacity: "lap -1 published".
@@ -91,12 +94,13 @@ final class RingBroadcast<T> implements Broadcast<T> {
     final int batch;
     private final ConcurrentLinkedQueue<Waiter> senders = new ConcurrentLinkedQueue<>();
 
-    private volatile long tail;
     private volatile Throwable error;
     private volatile DeliveryLoop<?>[] subscribers = LoopArray.EMPTY;
     private volatile Gate gate;
     private volatile int senderWip;
+    private volatile int waitingSenders; // in `senders`: +1 before a waiter goes in, -1 after one came out
     private volatile long lagged;
+    private volatile boolean ended; // set once, after CLOSED is in tail (see isExhausted)
 
     /**
      * @param capacity at least 1, rounded up to a power of two, at least 2
@@ -135,9 +139,11 @@ final class RingBroadcast<T> implements Broadcast<T> {
     public void send(T item) throws InterruptedException {
         Objects.requireNonNull(item, "item");
         SendResult r = offer(item, false);
-        for (int i = 0; r == SendResult.FULL && i < Waiter.SPINS; i++) {
-            Thread.onSpinWait();
-            r = offer(item, false);
+        // a short wait, with yields: under HOLD the subscribers' loops need the CPU we would spin on
+        for (int i = 0; r == SendResult.FULL && Waiter.backOff(i, false); i++) {
+            if (Waiter.sendShouldLook(i, false)) {
+                r = offer(item, false);
+            }
         }
         if (r == SendResult.OK) {
             return;
@@ -182,7 +188,7 @@ final class RingBroadcast<T> implements Broadcast<T> {
                 return SendResult.CLOSED;
             }
             long p = t & INDEX;
-            if (hold && ((!fromDrain && !senders.isEmpty()) || p - gate(p) >= capacity)) {
+            if (hold && ((!fromDrain && waitingSenders != 0) || p - gate(p) >= capacity)) {
                 return SendResult.FULL;
             }
             if (TAIL.compareAndSet(this, t, p + 1L)) { // clears SLEEPING: this publisher wakes the sleepers
@@ -222,8 +228,11 @@ final class RingBroadcast<T> implements Broadcast<T> {
         if ((long) SEQ.getAcquire(seq, i) != previous) {
             awaitPreviousLap(i, previous);
         }
-        SEQ.setOpaque(seq, i, p - 1L);
-        VarHandle.storeStoreFence();
+        if (!hold) {
+            // LAG: a subscriber a lap behind may be reading this slot: mark it "being written"
+            SEQ.setOpaque(seq, i, p - 1L);
+            VarHandle.storeStoreFence();
+        } // HOLD: no subscriber still needs p - capacity (the gate), so nobody reads the slot now
         RING.setOpaque(ring, i, item);
         SEQ.setRelease(seq, i, p);
         if (wake) {
@@ -243,6 +252,7 @@ final class RingBroadcast<T> implements Broadcast<T> {
     }
 
     private void enqueueSender(Waiter w) {
+        WAITING_SENDERS.getAndAdd(this, 1); // before the offer: never 0 while w is queued
         senders.offer(w);
         drainSenders();
     }
@@ -271,14 +281,14 @@ final class RingBroadcast<T> implements Broadcast<T> {
         Waiter w;
         while ((w = senders.peek()) != null) {
             if (!w.casState(Waiter.WAITING, Waiter.CLAIMED)) {
-                senders.poll(); // the owner gave up (interrupt)
+                pollSender(); // the owner gave up (interrupt)
                 continue;
             }
             if (offer((T) w.item(), true) != SendResult.OK) {
                 w.setState(Waiter.WAITING); // full (or closed: close() runs this drain again)
                 return;
             }
-            senders.poll();
+            pollSender();
             w.item(null);
             w.setState(Waiter.DONE);
             w.resume(null);
@@ -287,7 +297,7 @@ final class RingBroadcast<T> implements Broadcast<T> {
 
     private void failSenders() {
         Waiter w;
-        while ((w = senders.poll()) != null) {
+        while ((w = pollSender()) != null) {
             if (w.casState(Waiter.WAITING, Waiter.FAILED)) {
                 w.item(null);
                 w.resume(w.isAsync() ? closedException() : null);
@@ -295,9 +305,18 @@ final class RingBroadcast<T> implements Broadcast<T> {
         }
     }
 
+    /** Takes the oldest waiting sender out of the queue (and out of waitingSenders). */
+    private Waiter pollSender() {
+        Waiter w = senders.poll();
+        if (w != null) {
+            WAITING_SENDERS.getAndAdd(this, -1);
+        }
+        return w;
+    }
+
     /** HOLD: after a subscriber advanced its cursor or left (and a full fence), let waiting senders in. */
     void progressed() {
-        if (!senders.isEmpty()) {
+        if (waitingSenders != 0) {
             drainSenders();
         }
     }
@@ -349,6 +368,7 @@ final class RingBroadcast<T> implements Broadcast<T> {
                 break;
             }
         }
+        ended = true; // before the loops are scheduled: they look here before they read tail
         drainSenders();
         LoopArray.scheduleAll(subscribers); // RS 1.4: the end needs no demand
         return true;
@@ -511,6 +531,9 @@ final class RingBroadcast<T> implements Broadcast<T> {
             if (lagError != null) {
                 return true;
             }
+            if (!parent.ended) {
+                return false; // tail is the publisher's hottest line: read it only once closed
+            }
             long t = parent.tail; // the end flag and the end together
             return (t & CLOSED) != 0L && position == (t & INDEX);
         }
@@ -583,6 +606,7 @@ final class RingBroadcast<T> implements Broadcast<T> {
     private static final VarHandle ERROR;
     private static final VarHandle SUBSCRIBERS;
     private static final VarHandle SENDER_WIP;
+    private static final VarHandle WAITING_SENDERS;
     private static final VarHandle LAGGED;
     private static final VarHandle CURSOR;
     private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
@@ -591,10 +615,11 @@ final class RingBroadcast<T> implements Broadcast<T> {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            TAIL = l.findVarHandle(RingBroadcast.class, "tail", long.class);
+            TAIL = l.findVarHandle(PaddedTail.class, "tail", long.class);
             ERROR = l.findVarHandle(RingBroadcast.class, "error", Throwable.class);
             SUBSCRIBERS = l.findVarHandle(RingBroadcast.class, "subscribers", DeliveryLoop[].class);
             SENDER_WIP = l.findVarHandle(RingBroadcast.class, "senderWip", int.class);
+            WAITING_SENDERS = l.findVarHandle(RingBroadcast.class, "waitingSenders", int.class);
             LAGGED = l.findVarHandle(RingBroadcast.class, "lagged", long.class);
             CURSOR = l.findVarHandle(BroadcastSubscription.class, "cursor", long.class);
         } catch (ReflectiveOperationException e) {
