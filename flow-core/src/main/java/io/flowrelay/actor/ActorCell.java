@@ -131,7 +131,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         return Lazy.get(CHILDREN, this, ConcurrentHashMap::new);
     }
 
-    private Iterable<ActorCell<?>> childCells() {
+    Iterable<ActorCell<?>> childCells() {
         Map<String, ActorCell<?>> m = children;
         return m == null ? List.of() : m.values();
     }
@@ -393,6 +393,8 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
             for (ActorCell<?> c : childCells()) {
                 c.stop();
             }
+        } else {
+            sys.orphaned(childCells()); // the shutdown closes them; its report must still see them
         }
         Actor<M> a = incarnation;
         if (a != null) {

@@ -254,7 +254,7 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
         }
         int missed = 1;
         int budget = batch;
-        boolean spun = false; // one idle spin per empty stretch: hasMore() may be true while nothing can be taken
+        boolean maySpin = false; // after a delivery only (a turn that found nothing expects nothing), once per empty stretch
         for (;;) {
             long r = requested;
             if (r == Demand.CANCELLED) {
@@ -283,7 +283,7 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
                 }
             }
             if (e != 0L) {
-                spun = false;
+                maySpin = true;
                 Demand.produced(REQUESTED, this, e);
                 onDelivered(e);
                 continue; // re-read demand and cancellation before deciding anything
@@ -303,8 +303,8 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
                 }
                 continue;
             }
-            if (!spun && idleSpin()) {
-                spun = true; // an item came while we spun: cheaper than leaving and being woken again
+            if (maySpin && idleSpin()) {
+                maySpin = false; // an item came while we spun: cheaper than leaving and being woken again
                 continue;
             }
             missed = (int) WIP.getAndAdd(this, -missed) - missed;

@@ -3,6 +3,7 @@ package io.flowrelay.actor;
 import io.flowrelay.channel.Channel;
 import io.flowrelay.channel.Channels;
 import io.flowrelay.channel.SendResult;
+import io.flowrelay.test.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.flowrelay.actor.ActorTestKit.WAIT;
 import static io.flowrelay.actor.ActorTestKit.awaitTerminated;
@@ -122,6 +124,51 @@ class ActorSystemShutdownTest {
         gate.open(); // released after the report: it still drains and ends
         awaitTerminated(stuck);
         assertEquals(5, handled.get());
+    }
+
+    @Test
+    void aStuckChildOfAParentThatEndedDuringShutdownIsStillInTheReport() {
+        ActorTestKit.HeldTimer timer = kit.executor(new ActorTestKit.HeldTimer());
+        ActorSystem system = kit.system(ActorSystem.builder("orphan").timer(timer));
+        ActorTestKit.Gate gate = kit.gate();
+        AtomicInteger handled = new AtomicInteger();
+        AtomicReference<ActorRef<String>> child = new AtomicReference<>();
+        ActorRef<String> parent = system.spawn("parent", () -> new Actor<String>() {
+            @Override
+            public void preStart(ActorContext<String> ctx) {
+                child.set(ctx.spawn("child", () -> (c, msg) -> {
+                    if (msg.equals("block")) {
+                        gate.pass();
+                    } else {
+                        handled.incrementAndGet();
+                    }
+                    return Behaviors.same();
+                }, kit.blockingOptions()));
+            }
+
+            @Override
+            public Behavior<String> receive(ActorContext<String> ctx, String message) {
+                return Behaviors.same();
+            }
+        });
+        Await.until(() -> child.get() != null, "the child to be spawned");
+        child.get().tell("block");
+        gate.awaitArrival();
+        child.get().tell("m1");
+        child.get().tell("m2");
+
+        CompletableFuture<ShutdownReport> pending = system.shutdown(Duration.ofMillis(50)).toCompletableFuture();
+        awaitTerminated(parent); // the parent drains and ends; during shutdown it leaves its child to the shutdown
+        assertFalse(pending.isDone(), "the stuck child holds the report back");
+        timer.fire.countDown();
+        ShutdownReport report = get(pending);
+        assertFalse(report.completed());
+        assertEquals(List.of("/parent/child (mailbox 2)"), report.unfinished(), "the child of an ended parent is still reported");
+        assertEquals(2, report.remaining());
+
+        gate.open();
+        awaitTerminated(child.get());
+        assertEquals(2, handled.get());
     }
 
     @Test
