@@ -352,8 +352,8 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
                 if (!every) {
                     continue;
                 }
-                if (onPool && workWaiting()) {
-                    return false; // another loop waits for a thread: give it ours
+                if (onPool && workWaiting() && !poolHasRoom()) {
+                    return false; // a task waits and every worker is busy: give it our thread
                 }
                 if (!onPool || (!longSpin && !(longSpin = poolHasRoom() && SpinSlots.LOOPS.tryAcquire()))) {
                     if (i >= IDLE_SPINS) {
