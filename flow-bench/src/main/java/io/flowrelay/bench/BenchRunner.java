@@ -276,12 +276,12 @@ public final class BenchRunner {
         Files.createDirectories(out);
         StringBuilder csv = new StringBuilder("target,case,subject,metric,unit,value\n");
         for (String[] r : results) {
-            csv.append(String.join(",", r)).append('\n');
+            csv.append(Csv.line(r)).append('\n');
         }
         Files.writeString(out.resolve("results.csv"), csv);
         StringBuilder chk = new StringBuilder("target,check,flowrelay,peer,ratio,goal,better,verdict\n");
         for (String[] r : checks) {
-            chk.append(String.join(",", r)).append('\n');
+            chk.append(Csv.line(r)).append('\n');
         }
         Files.writeString(out.resolve("checks.csv"), chk);
 

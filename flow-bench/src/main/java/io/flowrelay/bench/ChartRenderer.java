@@ -156,7 +156,7 @@ public final class ChartRenderer {
             if (lines.get(n).isBlank()) {
                 continue;
             }
-            String[] f = lines.get(n).split(",", -1);
+            String[] f = Csv.split(lines.get(n));
             if (f.length < header.size()) {
                 throw new IOException(csv + " line " + (n + 1) + ": expected " + header.size() + " fields, got " + f.length);
             }

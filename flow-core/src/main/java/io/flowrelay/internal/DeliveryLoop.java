@@ -340,7 +340,7 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
         try {
             long deadline = 0L;
             for (int i = 1; ; i++) {
-                if ((i & (Waiter.YIELD_EVERY - 1)) == 0) {
+                if (i > IDLE_LOOK_ALWAYS && (i & (Waiter.YIELD_EVERY - 1)) == 0) {
                     Thread.yield(); // the producer we wait for may share our CPU (see Waiter.YIELD_EVERY)
                 } else {
                     Thread.onSpinWait();
