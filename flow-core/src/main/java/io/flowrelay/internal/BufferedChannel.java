@@ -246,16 +246,34 @@ public final class BufferedChannel<T> implements Channel<T> {
      * send() found the channel full: waits for room by spinning and yielding (Waiter.backOff)
      * before it queues and parks. It tries again only once an eighth of the ring is free: a
      * producer that took each slot as soon as the consumer freed it would write the very cache
-     * line the consumer reads next, and the two would trade that line for every item.
+     * line the consumer reads next, and the two would trade that line for every item. And it
+     * stops spinning at once if the consumer took nothing over {@link Waiter#SEND_STILL_LOOKS}
+     * looks: then the consumer is not running (it waits for demand, or for the CPU we spin on;
+     * on these virtual machines the two vCPUs are at times one), and a parked producer gives it
+     * that CPU.
      */
     private SendResult offerPatiently(T item) {
         int chunk = capacity >= 16 ? capacity >> 3 : 1;
+        ChannelBuffer<T> q = buffer;
+        long taken = q != null ? q.taken() : 0L;
+        int still = 0;
         boolean slot = SpinSlots.SENDERS.tryAcquire();
         try {
             SendResult r = SendResult.FULL;
             for (int i = 0; r == SendResult.FULL && Waiter.backOff(i, slot); i++) {
-                if (Waiter.sendShouldLook(i, slot) && (chunk == 1 || capacity - size() >= chunk)) {
+                if (!Waiter.sendShouldLook(i, slot)) {
+                    continue;
+                }
+                if (chunk == 1 || capacity - size() >= chunk) {
                     r = offer(item);
+                } else if (q != null) {
+                    long t = q.taken();
+                    if (t != taken) {
+                        taken = t;
+                        still = 0;
+                    } else if (++still == Waiter.SEND_STILL_LOOKS) {
+                        break; // the consumer took nothing for a while: it does not run now, so sleep
+                    }
                 }
             }
             return r;

@@ -34,6 +34,9 @@ interface ChannelBuffer<T> {
     /** Items in the buffer. */
     int size();
 
+    /** Items taken from the buffer since it was made (a producer waiting for room watches it move). */
+    long taken();
+
     /**
      * A consumer about to sleep (it published that, with a full fence) asks to be woken by the
      * next offer.

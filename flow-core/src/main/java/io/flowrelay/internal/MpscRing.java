@@ -188,6 +188,11 @@ public final class MpscRing<E> extends MpscRingPad3 implements ChannelBuffer<E> 
         return SLOTS.getAcquire(slots, (int) c & mask) != null;
     }
 
+    @Override
+    public long taken() {
+        return (long) CONSUMER_INDEX.getVolatile(this);
+    }
+
     /** Items claimed and not yet taken. */
     @Override
     public int size() {

@@ -76,7 +76,10 @@ public final class Waiter {
      * sometimes puts the producer and the consumer on one CPU, where a spin would only delay the
      * thread it waits for. With the CPU to itself a yield costs a system call and returns.
      */
-    public static final int YIELD_EVERY = 8;
+    public static final int YIELD_EVERY = 64;
+
+    /** A blocking send that sees the consumer take nothing over this many looks stops spinning and parks. */
+    public static final int SEND_STILL_LOOKS = 4;
 
     /** While spinning, a blocking send looks at the buffer every this many rounds (a power of two). */
     public static final int SEND_LOOK_EVERY = 16;
