@@ -323,8 +323,8 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
      * Before leaving with demand left, spins for the next item: waking an idle loop costs the
      * producer an executor hand-off and a thread unpark, and the items that come meanwhile wait
      * for the woken thread (tens of microseconds on these machines). On a ForkJoinPool the loop
-     * spins up to {@value #IDLE_SPIN_NANOS} ns if a worker of the pool is idle and it gets one of the
-     * {@link SpinSlots#LOOPS}, as long as no other task waits in the pool; without a slot, or on other executors (whose queues we
+     * spins up to {@value #IDLE_SPIN_NANOS} ns if it gets one of the {@link SpinSlots#LOOPS}, until a
+     * task waits in the pool while every worker is busy; without a slot, or on other executors (whose queues we
      * cannot see), only {@value #IDLE_SPINS} rounds. It looks at
      * the source in each of the first {@value #IDLE_LOOK_ALWAYS} rounds (a reply to what the loop
      * just delivered comes within a microsecond), then only every {@value #IDLE_LOOK_EVERY} rounds:
@@ -355,7 +355,7 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
                 if (onPool && workWaiting() && !poolHasRoom()) {
                     return false; // a task waits and every worker is busy: give it our thread
                 }
-                if (!onPool || (!longSpin && !(longSpin = poolHasRoom() && SpinSlots.LOOPS.tryAcquire()))) {
+                if (!onPool || (!longSpin && !(longSpin = SpinSlots.LOOPS.tryAcquire()))) {
                     if (i >= IDLE_SPINS) {
                         return false;
                     }
