@@ -479,7 +479,9 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
                 long s = (long) SEQ.getAcquire(b.seq, i);
                 if (s == c) {
                     Object v = RING.getAcquire(b.ring, i);
-                    if ((long) SEQ.getAcquire(b.seq, i) == c) {
+                    // HOLD: nobody overwrites a slot this subscriber still needs (the gate), so
+                    // the item read after seq == c is item c; LAG: read seq again (seqlock)
+                    if (b.hold || (long) SEQ.getAcquire(b.seq, i) == c) {
                         position = c + 1L;
                         return (T) v;
                     }
