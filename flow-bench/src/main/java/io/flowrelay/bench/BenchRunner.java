@@ -97,6 +97,7 @@ public final class BenchRunner {
                 log.printf("  %-44s skipped: %s%n", c.subject(), c.skipReason());
                 continue;
             }
+            collectGarbage();
             if (c.kind() == Scenarios.Kind.THROUGHPUT) {
                 throughput(c);
             } else {
@@ -130,6 +131,16 @@ public final class BenchRunner {
      */
     private long warmupNanos() {
         return quick ? 0L : 3_000_000_000L;
+    }
+
+    /**
+     * Before each case: a full collection, so that no case pays for the garbage of the one before
+     * (a flood of 10M messages leaves hundreds of MB, whose collection otherwise runs, with its
+     * pauses and concurrent threads, during the next case's rounds).
+     */
+    private static void collectGarbage() {
+        System.gc();
+        System.gc();
     }
 
     /** Runs {@code w} for at least {@link #warmups()} rounds of {@code n} and {@link #warmupNanos()}. */
