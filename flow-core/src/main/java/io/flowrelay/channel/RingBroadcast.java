@@ -3,6 +3,7 @@ package io.flowrelay.channel;
 import io.flowrelay.internal.DeliveryLoop;
 import io.flowrelay.internal.LoopArray;
 import io.flowrelay.internal.PaddedTail;
+import io.flowrelay.internal.SenderQueue;
 import io.flowrelay.internal.Waiter;
 
 import java.lang.invoke.MethodHandles;
@@ -10,7 +11,6 @@ import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 
@@ -92,13 +92,12 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
     private final boolean hold;
     final Executor executor;
     final int batch;
-    private final ConcurrentLinkedQueue<Waiter> senders = new ConcurrentLinkedQueue<>();
+    private final SenderQueue senders = new SenderQueue();
 
     private volatile Throwable error;
     private volatile DeliveryLoop<?>[] subscribers = LoopArray.EMPTY;
     private volatile Gate gate;
     private volatile int senderWip;
-    private volatile int waitingSenders; // in `senders`: +1 before a waiter goes in, -1 after one came out
     private volatile long lagged;
     private volatile boolean ended; // set once, after CLOSED is in tail (see isExhausted)
 
@@ -188,7 +187,7 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
                 return SendResult.CLOSED;
             }
             long p = t & INDEX;
-            if (hold && ((!fromDrain && waitingSenders != 0) || p - gate(p) >= capacity)) {
+            if (hold && ((!fromDrain && !senders.isEmpty()) || p - gate(p) >= capacity)) {
                 return SendResult.FULL;
             }
             if (TAIL.compareAndSet(this, t, p + 1L)) { // clears SLEEPING: this publisher wakes the sleepers
@@ -252,7 +251,6 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
     }
 
     private void enqueueSender(Waiter w) {
-        WAITING_SENDERS.getAndAdd(this, 1); // before the offer: never 0 while w is queued
         senders.offer(w);
         drainSenders();
     }
@@ -281,14 +279,14 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
         Waiter w;
         while ((w = senders.peek()) != null) {
             if (!w.casState(Waiter.WAITING, Waiter.CLAIMED)) {
-                pollSender(); // the owner gave up (interrupt)
+                senders.poll(); // the owner gave up (interrupt)
                 continue;
             }
             if (offer((T) w.item(), true) != SendResult.OK) {
                 w.setState(Waiter.WAITING); // full (or closed: close() runs this drain again)
                 return;
             }
-            pollSender();
+            senders.poll();
             w.item(null);
             w.setState(Waiter.DONE);
             w.resume(null);
@@ -297,7 +295,7 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
 
     private void failSenders() {
         Waiter w;
-        while ((w = pollSender()) != null) {
+        while ((w = senders.poll()) != null) {
             if (w.casState(Waiter.WAITING, Waiter.FAILED)) {
                 w.item(null);
                 w.resume(w.isAsync() ? closedException() : null);
@@ -305,18 +303,9 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
         }
     }
 
-    /** Takes the oldest waiting sender out of the queue (and out of waitingSenders). */
-    private Waiter pollSender() {
-        Waiter w = senders.poll();
-        if (w != null) {
-            WAITING_SENDERS.getAndAdd(this, -1);
-        }
-        return w;
-    }
-
     /** HOLD: after a subscriber advanced its cursor or left (and a full fence), let waiting senders in. */
     void progressed() {
-        if (waitingSenders != 0) {
+        if (!senders.isEmpty()) {
             drainSenders();
         }
     }
@@ -608,7 +597,6 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
     private static final VarHandle ERROR;
     private static final VarHandle SUBSCRIBERS;
     private static final VarHandle SENDER_WIP;
-    private static final VarHandle WAITING_SENDERS;
     private static final VarHandle LAGGED;
     private static final VarHandle CURSOR;
     private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
@@ -621,7 +609,6 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
             ERROR = l.findVarHandle(RingBroadcast.class, "error", Throwable.class);
             SUBSCRIBERS = l.findVarHandle(RingBroadcast.class, "subscribers", DeliveryLoop[].class);
             SENDER_WIP = l.findVarHandle(RingBroadcast.class, "senderWip", int.class);
-            WAITING_SENDERS = l.findVarHandle(RingBroadcast.class, "waitingSenders", int.class);
             LAGGED = l.findVarHandle(RingBroadcast.class, "lagged", long.class);
             CURSOR = l.findVarHandle(BroadcastSubscription.class, "cursor", long.class);
         } catch (ReflectiveOperationException e) {

@@ -42,11 +42,8 @@ public final class BufferedChannel<T> implements Channel<T> {
      *   senders    — waiting senders (Waiter: a parked thread or a pending sendAsync), FIFO. For a
      *                bounded channel only the sender drain (senderWip) removes from it and moves
      *                their items into the buffer in order; for rendezvous, consumers poll waiters
-     *                and take items straight from them (CAS WAITING -> DONE). waitingSenders
-     *                counts them for the hot paths (a queue's isEmpty() reads lines its pollers
-     *                write): getAndAdd +1 before a waiter goes in, -1 after one came out, so it is
-     *                never 0 while a waiter is queued; a transient non-zero only sends a send to
-     *                the slow path or makes a consumer look once more.
+     *                and take items straight from them (CAS WAITING -> DONE). A SenderQueue:
+     *                hot paths read its count, never 0 while a waiter is queued.
      * Consumers: receivers (parked receive() calls, Waiter queue) and subscriptions (one
      * DeliveryLoop each, in the copy-on-write `subscribers` array).
      *
@@ -113,7 +110,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     private final long limit;
 
     // created on first use (CAS null -> queue), so that an idle channel or mailbox holds none of them
-    private volatile ConcurrentLinkedQueue<Waiter> senders;
+    private volatile SenderQueue senders;
     private volatile ConcurrentLinkedQueue<Waiter> receivers;
     private volatile ConcurrentLinkedQueue<T> overflowed;
 
@@ -121,7 +118,6 @@ public final class BufferedChannel<T> implements Channel<T> {
     private volatile int state;
     private volatile Throwable error;
     private volatile int senderWip;
-    private volatile int waitingSenders; // waiters in `senders`: raised before a waiter goes in, lowered after one came out
     private volatile int overflowCount;
     private volatile Flow.Subscription upstream;
     private volatile long outstanding;
@@ -171,17 +167,19 @@ public final class BufferedChannel<T> implements Channel<T> {
         return new MpscRing<>(capacity, !singleConsumer);
     }
 
-    private ConcurrentLinkedQueue<Waiter> senders() {
-        return Lazy.get(SENDERS, this, ConcurrentLinkedQueue::new);
+    private SenderQueue senders() {
+        return Lazy.get(SENDERS, this, SenderQueue::new);
     }
 
-    /** Takes the oldest waiting sender out of the queue (and out of waitingSenders). */
+    /** {@code true} if a sender waits (or is about to: see SenderQueue). */
+    private boolean sendersWaiting() {
+        SenderQueue q = senders;
+        return q != null && !q.isEmpty();
+    }
+
     private Waiter pollSender() {
-        Waiter w = poll(senders);
-        if (w != null) {
-            WAITING_SENDERS.getAndAdd(this, -1);
-        }
-        return w;
+        SenderQueue q = senders;
+        return q == null ? null : q.poll();
     }
 
     private ConcurrentLinkedQueue<Waiter> receivers() {
@@ -312,7 +310,7 @@ public final class BufferedChannel<T> implements Channel<T> {
         }
         ChannelBuffer<T> q = buffer();
         // waiting senders go first: a later send must not overtake an earlier pending one
-        if (waitingSenders == 0) {
+        if (!sendersWaiting()) {
             int r = q.offer(item);
             if (r != MpscRing.FULL) {
                 afterOffer(r);
@@ -394,7 +392,6 @@ public final class BufferedChannel<T> implements Channel<T> {
     }
 
     private void enqueueSender(Waiter w) {
-        WAITING_SENDERS.getAndAdd(this, 1); // before the offer: nobody may think the queue empty while w is in it
         senders().offer(w);
         if (capacity == 0) {
             published();
@@ -430,7 +427,7 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     @SuppressWarnings("unchecked")
     private boolean transferSenders() {
-        ConcurrentLinkedQueue<Waiter> senders = this.senders;
+        SenderQueue senders = this.senders;
         if (senders == null) {
             return false;
         }
@@ -440,14 +437,14 @@ public final class BufferedChannel<T> implements Channel<T> {
         while ((w = senders.peek()) != null) {
             Object item = w.claim(this);
             if (item == null) {
-                pollSender(); // the owner gave up (interrupt), or a select went elsewhere
+                senders.poll(); // the owner gave up (interrupt), or a select went elsewhere
                 continue;
             }
             if (buffer.offer((T) item) == MpscRing.FULL) {
                 w.setState(Waiter.WAITING);
                 break;
             }
-            pollSender();
+            senders.poll();
             w.item(null);
             w.setState(Waiter.DONE);
             w.resume(null);
@@ -518,14 +515,12 @@ public final class BufferedChannel<T> implements Channel<T> {
      * stale waiter when it reaches it.
      */
     public void unregisterSender(Waiter w) {
-        ConcurrentLinkedQueue<Waiter> q = senders;
+        SenderQueue q = senders;
         if (q == null) {
             return;
         }
         if (capacity == 0) {
-            if (q.remove(w)) {
-                WAITING_SENDERS.getAndAdd(this, -1);
-            }
+            q.remove(w);
         } else if (!q.isEmpty()) {
             drainSenders();
         }
@@ -555,7 +550,7 @@ public final class BufferedChannel<T> implements Channel<T> {
             if (overflowCount != 0 && (v = pollOverflow()) != null) {
                 return v;
             }
-            if (waitingSenders != 0) {
+            if (sendersWaiting()) {
                 drainSenders();
                 return poll(buffer);
             }
@@ -586,7 +581,7 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     /** {@code true} if an item may be available (non-consuming). */
     public boolean hasItem() {
-        return !isEmpty(buffer) || overflowCount != 0 || waitingSenders != 0;
+        return !isEmpty(buffer) || overflowCount != 0 || sendersWaiting();
     }
 
     /**
@@ -596,7 +591,7 @@ public final class BufferedChannel<T> implements Channel<T> {
      */
     public boolean hasItemReady() {
         ChannelBuffer<T> q = buffer;
-        return (q != null && q.isReady()) || overflowCount != 0 || waitingSenders != 0;
+        return (q != null && q.isReady()) || overflowCount != 0 || sendersWaiting();
     }
 
     /**
@@ -605,7 +600,7 @@ public final class BufferedChannel<T> implements Channel<T> {
      * a channel whose buffer does not exist yet makes a ring that asks for that from the start).
      */
     public boolean hasItemOrArm() {
-        if (overflowCount != 0 || waitingSenders != 0) {
+        if (overflowCount != 0 || sendersWaiting()) {
             return true;
         }
         ChannelBuffer<T> q = buffer;
@@ -624,7 +619,7 @@ public final class BufferedChannel<T> implements Channel<T> {
      */
     public void consumed(long n) {
         VarHandle.fullFence();
-        if (waitingSenders != 0) {
+        if (sendersWaiting()) {
             drainSenders();
         }
         if (upstream != null) {
@@ -1078,7 +1073,6 @@ public final class BufferedChannel<T> implements Channel<T> {
     private static final VarHandle ERROR;
     private static final VarHandle SUBSCRIBERS;
     private static final VarHandle SENDER_WIP;
-    private static final VarHandle WAITING_SENDERS;
     private static final VarHandle OVERFLOW_COUNT;
     private static final VarHandle UPSTREAM;
     private static final VarHandle OUTSTANDING;
@@ -1093,13 +1087,12 @@ public final class BufferedChannel<T> implements Channel<T> {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(BufferedChannel.class, "state", int.class);
             BUFFER = l.findVarHandle(BufferedChannel.class, "buffer", ChannelBuffer.class);
-            SENDERS = l.findVarHandle(BufferedChannel.class, "senders", ConcurrentLinkedQueue.class);
+            SENDERS = l.findVarHandle(BufferedChannel.class, "senders", SenderQueue.class);
             RECEIVERS = l.findVarHandle(BufferedChannel.class, "receivers", ConcurrentLinkedQueue.class);
             OVERFLOWED = l.findVarHandle(BufferedChannel.class, "overflowed", ConcurrentLinkedQueue.class);
             ERROR = l.findVarHandle(BufferedChannel.class, "error", Throwable.class);
             SUBSCRIBERS = l.findVarHandle(BufferedChannel.class, "subscribers", DeliveryLoop[].class);
             SENDER_WIP = l.findVarHandle(BufferedChannel.class, "senderWip", int.class);
-            WAITING_SENDERS = l.findVarHandle(BufferedChannel.class, "waitingSenders", int.class);
             OVERFLOW_COUNT = l.findVarHandle(BufferedChannel.class, "overflowCount", int.class);
             UPSTREAM = l.findVarHandle(BufferedChannel.class, "upstream", Flow.Subscription.class);
             OUTSTANDING = l.findVarHandle(BufferedChannel.class, "outstanding", long.class);
