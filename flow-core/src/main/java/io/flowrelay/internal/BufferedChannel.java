@@ -6,7 +6,6 @@ import io.flowrelay.channel.ChannelFullException;
 import io.flowrelay.channel.Overflow;
 import io.flowrelay.channel.SendResult;
 import io.flowrelay.channel.Sender;
-import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -24,7 +23,7 @@ import java.util.function.Consumer;
 
 /**
  * The one channel implementation, also the mailbox of every actor: bounded (an {@link MpscRing}),
- * unbounded (a lock-free linked queue) or rendezvous (no buffer: items stay with their waiting senders).
+ * unbounded (a lock-free queue of recycled chunks) or rendezvous (no buffer: items stay with their waiting senders).
  *
  * @param <T> the item type
  */
@@ -60,10 +59,10 @@ public final class BufferedChannel<T> implements Channel<T> {
      *                upstream subscription never overlap (RS 2.7).
      *
      * No lost wake-up, three Dekker pairs (each side: write, full fence, read):
-     *   producer: claim a slot (the ring's CAS) or offer + fence (linked queue), then read
-     *             receivers / subscribers / the ring's IDLE bit, wake one   (afterOffer())
+     *   producer: claim an index (the buffer's CAS: MpscRing, MpscChunkQueue), then read
+     *             receivers / subscribers / the buffer's IDLE bit, wake one (afterOffer())
      *   receiver: enqueue Waiter (CAS), read hasItem() / state; subscription: wip -> 0, then
-     *             hasItemOrArm(): a lone subscriber of a ring is woken through the IDLE bit (the
+     *             hasItemOrArm(): a lone subscriber is woken through the buffer's IDLE bit (the
      *             producer then reads nothing of the loop's), several are looked at by every send
      *   consumer: take item, fence, read senders                          (consumed())
      *   sender:   enqueue Waiter (CAS), run the sender drain itself          (enqueueSender())
@@ -84,6 +83,9 @@ public final class BufferedChannel<T> implements Channel<T> {
      * (isTerminated() stays false while it is there). Waiting senders fail with
      * ChannelClosedException on close; upstream items already accepted are still delivered.
      */
+
+    /** Slots per chunk of an unbounded buffer: a mailbox is per actor, so small (about 280 bytes). */
+    private static final int CHUNK = 64;
 
     static final int CLOSED = 1;
     static final int FAILED = 2;
@@ -162,7 +164,7 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     private ChannelBuffer<T> newBuffer() {
         if (capacity == Integer.MAX_VALUE) {
-            return new LinkedBuffer<>(singleConsumer ? new MpscUnboundedAtomicArrayQueue<>(64) : new ConcurrentLinkedQueue<>());
+            return new MpscChunkQueue<>(CHUNK, !singleConsumer);
         }
         return new MpscRing<>(capacity, !singleConsumer);
     }
@@ -351,9 +353,9 @@ public final class BufferedChannel<T> implements Channel<T> {
     }
 
     /**
-     * After an offer into the buffer (whose claim CAS, or fence, orders it before what we read
-     * here): wake a consumer if one may sleep. A lone subscriber of a ring asked through the
-     * ring's IDLE bit (OK_WAKE) if it sleeps, so a send to a channel with one busy subscriber
+     * After an offer into the buffer (whose claim CAS orders it before what we read
+     * here): wake a consumer if one may sleep. A lone subscriber asked through the
+     * buffer's IDLE bit (OK_WAKE) if it sleeps, so a send to a channel with one busy subscriber
      * reads nothing that its consumer writes; parked receivers and competing subscribers are
      * looked at after every send.
      */

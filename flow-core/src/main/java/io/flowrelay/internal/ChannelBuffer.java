@@ -1,7 +1,7 @@
 package io.flowrelay.internal;
 
 /**
- * Where a channel keeps its items: {@link MpscRing} for a bounded channel, {@link LinkedBuffer}
+ * Where a channel keeps its items: {@link MpscRing} for a bounded channel, {@link MpscChunkQueue}
  * for an unbounded one. Producers may call {@link #offer} concurrently; consumers call
  * {@link #poll} one at a time unless the buffer serialises them itself.
  *

@@ -19,7 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * task waits for the thread), bounded and without a park: a deliberate trade (an executor
  * hand-off and an unpark cost far more), not a wait. Likewise MpscRing's two waits of a few
  * instructions: for an item whose producer has claimed its slot but not yet written it, and for
- * a competing consumer's poll to finish (both spin, and yield only if that thread lost its CPU).
+ * a competing consumer's poll to finish (both spin, and yield only if that thread lost its CPU);
+ * and MpscChunkQueue's same two waits plus a producer's wait for another that links a chunk.
  */
 final class Hound {
 
@@ -35,6 +36,7 @@ final class Hound {
                 .allowBlockingCallsInside("io.flowrelay.internal.DeliveryLoop", "idleSpin")
                 .allowBlockingCallsInside("io.flowrelay.internal.MpscRing", "awaitSlot")
                 .allowBlockingCallsInside("io.flowrelay.internal.MpscRing", "lockConsumers")
+                .allowBlockingCallsInside("io.flowrelay.internal.MpscChunkQueue", "pause")
                 .blockingMethodCallback(m -> {
                     StringBuilder sb = new StringBuilder(m + " on " + Thread.currentThread().getName());
                     for (StackTraceElement e : new Throwable().getStackTrace()) {
