@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** FlowRelay's actor scenarios: T3 (tell), T4 (a pipeline of actor stages), T5 (ask, ping-pong). */
 final class ActorCases {
@@ -75,6 +76,58 @@ final class ActorCases {
                 ref.tell(Items.get(i));
             }
             await(done, "tell");
+        }
+
+        @Override
+        public void close() {
+            system.shutdown(SHUTDOWN).toCompletableFuture().join();
+        }
+    }
+
+    /** A {@link Counter} that publishes how many messages it has handled. */
+    static final class ProgressCounter implements Behavior<Integer> {
+        private final Counter counter;
+        private final AtomicLong handled;
+
+        ProgressCounter(long n, CountDownLatch done, AtomicLong handled) {
+            this.counter = new Counter(n, done);
+            this.handled = handled;
+        }
+
+        @Override
+        public Behavior<Integer> receive(io.flowrelay.actor.ActorContext<Integer> ctx, Integer message) {
+            handled.lazySet(handled.get() + 1); // only this actor writes it
+            return counter.receive(ctx, message);
+        }
+    }
+
+    /**
+     * T8's steady state for the default (unbounded) mailbox: one thread {@code tell}s {@code n}
+     * messages but stays at most {@code ahead} messages ahead of the actor, so that the backlog
+     * stays bounded (in a flood it grows for as long as the sender outpaces the actor, and an
+     * unbounded queue must store it).
+     */
+    static final class FlowRelayPacedTell implements Workload {
+        private final ActorSystem system = ActorSystem.create("bench-paced-tell");
+        private final int ahead;
+        private int runs;
+
+        FlowRelayPacedTell(int ahead) {
+            this.ahead = ahead;
+        }
+
+        @Override
+        public void run(int n) throws Exception {
+            CountDownLatch done = new CountDownLatch(1);
+            AtomicLong handled = new AtomicLong();
+            ActorRef<Integer> ref = system.spawn("paced-" + runs++, () -> new ProgressCounter(n, done, handled));
+            for (int i = 0; i < n; i++) {
+                while (i - handled.get() >= ahead) {
+                    Thread.onSpinWait();
+                }
+                ref.tell(Items.get(i));
+            }
+            await(done, "paced tell");
         }
 
         @Override

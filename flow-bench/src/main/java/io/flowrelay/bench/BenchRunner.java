@@ -207,7 +207,7 @@ public final class BenchRunner {
     private void allocation() throws Exception {
         log.printf("T8  allocation in steady state (all threads, payload pre-boxed)%n");
         Map<String, Scenarios.Case> cases = Scenarios.byId();
-        for (String id : List.of("T1.flowrelay", "T1.submission-publisher", "T3.flowrelay", "T3.flowrelay-bounded", "T3.pekko")) {
+        for (String id : List.of("T1.flowrelay", "T1.submission-publisher", "T3.flowrelay", "T3.flowrelay-bounded", "T3.flowrelay-paced", "T3.pekko")) {
             Scenarios.Case c = cases.get(id);
             int n = quick ? 200_000 : 2_000_000;
             double b;
@@ -244,7 +244,8 @@ public final class BenchRunner {
         ratio(rows, "T7", "T7 seconds to spawn 1M actors", "T7.flowrelay", null, "spawn-1M-seconds", 1.0, false);
         ratio(rows, "T8", "T8 bytes/op, bounded channel hand-off", "T8.T1.flowrelay", null, "bytes-per-op", 1.0, false);
         ratio(rows, "T8", "T8 bytes/op, tell, bounded(1024) mailbox", "T8.T3.flowrelay-bounded", null, "bytes-per-op", 1.0, false);
-        ratio(rows, "T8", "T8 bytes/op, tell, unbounded mailbox", "T8.T3.flowrelay", null, "bytes-per-op", 1.0, false);
+        ratio(rows, "T8", "T8 bytes/op, tell, unbounded mailbox, flood", "T8.T3.flowrelay", null, "bytes-per-op", 1.0, false);
+        ratio(rows, "T8", "T8 bytes/op, tell, unbounded mailbox, steady", "T8.T3.flowrelay-paced", null, "bytes-per-op", 1.0, false);
         return rows;
     }
 

@@ -85,6 +85,7 @@ public final class Scenarios {
 
         c.add(tp("T3.flowrelay", "T3", T3, "FlowRelay actor", true, 10 * M, M, () -> new ActorCases.FlowRelayTell(0)));
         c.add(tp("T3.flowrelay-bounded", "T3", T3, "FlowRelay actor, bounded(1024) mailbox", true, 10 * M, M, () -> new ActorCases.FlowRelayTell(1024)));
+        c.add(tp("T3.flowrelay-paced", "T3", T3, "FlowRelay actor, sender <= 32 ahead", true, 10 * M, M, () -> new ActorCases.FlowRelayPacedTell(32)));
         c.add(tp("T3.pekko", "T3", T3, "Pekko typed actor", false, 10 * M, M, PeerCases.PekkoTell::new));
 
         c.add(tp("T4.flowrelay", "T4", T4, "FlowRelay actor stages", true, 10 * M, M / 2, ActorCases.FlowRelayPipeline::new));

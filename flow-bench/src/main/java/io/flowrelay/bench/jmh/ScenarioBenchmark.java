@@ -41,7 +41,7 @@ public class ScenarioBenchmark {
     public static final int OPS = 1_000_000;
 
     @Param({"T1.flowrelay", "T1.submission-publisher", "T1.array-blocking-queue", "T1.jctools-spsc-spin",
-            "T1.jctools-mpsc-spin", "T2.flowrelay", "T2.array-blocking-queue", "T3.flowrelay", "T3.flowrelay-bounded", "T3.pekko",
+            "T1.jctools-mpsc-spin", "T2.flowrelay", "T2.array-blocking-queue", "T3.flowrelay", "T3.flowrelay-bounded", "T3.flowrelay-paced", "T3.pekko",
             "T4.flowrelay", "T4.reactor", "T4.rxjava", "T4.pekko-streams", "T6.flowrelay", "T6.submission-publisher"})
     public String caseId;
 
