@@ -17,10 +17,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * DeliveryLoop.idleSpin: BlockHound counts {@code Thread.onSpinWait()} as blocking, and the loop's
  * idle spin is CPU pause hints before it leaves its thread (at most 50 µs, and only while no other
  * task waits for the thread), bounded and without a park: a deliberate trade (an executor
- * hand-off and an unpark cost far more), not a wait. Likewise MpscRing's two waits of a few
- * instructions: for an item whose producer has claimed its slot but not yet written it, and for
- * a competing consumer's poll to finish (both spin, and yield only if that thread lost its CPU);
- * and MpscChunkQueue's same two waits plus a producer's wait for another that links a chunk.
+ * hand-off and an unpark cost far more), not a wait. Likewise the waits of a few instructions of
+ * MpscRing and MpscChunkQueue (MpscQueueBase.pause): for an item whose producer has claimed its
+ * slot but not yet written it, for a competing consumer's poll to finish, for a producer that
+ * links a chunk (they spin, and yield only if that thread lost its CPU).
  */
 final class Hound {
 
@@ -34,9 +34,7 @@ final class Hound {
                 .allowBlockingCallsInside("io.flowrelay.internal.PinnedExecutor", "loop")
                 .disallowBlockingCallsInside("io.flowrelay.internal.DeliveryLoop", "run")
                 .allowBlockingCallsInside("io.flowrelay.internal.DeliveryLoop", "idleSpin")
-                .allowBlockingCallsInside("io.flowrelay.internal.MpscRing", "awaitSlot")
-                .allowBlockingCallsInside("io.flowrelay.internal.MpscRing", "lockConsumers")
-                .allowBlockingCallsInside("io.flowrelay.internal.MpscChunkQueue", "pause")
+                .allowBlockingCallsInside("io.flowrelay.internal.MpscQueueBase", "pause")
                 .blockingMethodCallback(m -> {
                     StringBuilder sb = new StringBuilder(m + " on " + Thread.currentThread().getName());
                     for (StackTraceElement e : new Throwable().getStackTrace()) {
