@@ -36,7 +36,9 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
      * actor runs one message at a time on its dispatcher, `throughput` per turn.
      *
      * Written only on the actor's turn (the loop thread of the moment, serialised by the loop's wip):
-     *   behavior, incarnation, paused, restartGen, budget, deferred, processed (published with setRelease).
+     *   behavior, incarnation, paused, restartGen, budget, deferred; the loop's processed count
+     *   and systemNext flag (ActorLoop: no per-message write lands on this object, whose mailbox
+     *   and state every tell reads).
      * Written by any thread:
      *   system   — system messages (Stop, Resume, RestartAll, ChildFailed, Watched); the loop polls
      *              them before mailbox messages, also while paused.
@@ -82,7 +84,6 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     private List<Watched> deferred; // watch signals that came while a restart was pending
 
     private volatile int state;
-    private volatile long processed;
     private volatile long dropped;
     private volatile long deadLettered;
 
@@ -195,7 +196,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
 
     @Override
     public MailboxStats stats() {
-        return new MailboxStats(mailbox.size(), processed, dropped, deadLettered);
+        return new MailboxStats(mailbox.size(), loop.processed(), dropped, deadLettered);
     }
 
     @Override
@@ -213,7 +214,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     }
 
     long processedCount() {
-        return processed;
+        return loop.processed();
     }
 
     long droppedCount() {
@@ -332,7 +333,8 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     @Override
     @SuppressWarnings("unchecked")
     public void onNext(Object o) {
-        if (o instanceof SystemMessage) {
+        if (loop.systemNext) { // not `o instanceof SystemMessage`: a failing interface check scans the message class's interfaces
+            loop.systemNext = false;
             onSystem((SystemMessage) o);
             return;
         }
@@ -355,7 +357,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
             failed(ex, original);
             return;
         }
-        PROCESSED.setRelease(this, processed + 1);
+        loop.handled();
         become(next);
     }
 
@@ -639,7 +641,6 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     record Watched(ActorCell<?> ref, Object message, Throwable cause) implements SystemMessage {
     }
 
-    private static final VarHandle PROCESSED;
     private static final VarHandle DROPPED;
     private static final VarHandle DEAD_LETTERED;
     private static final VarHandle SYSTEM_QUEUE;
@@ -650,7 +651,6 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            PROCESSED = l.findVarHandle(ActorCell.class, "processed", long.class);
             DROPPED = l.findVarHandle(ActorCell.class, "dropped", long.class);
             DEAD_LETTERED = l.findVarHandle(ActorCell.class, "deadLettered", long.class);
             SYSTEM_QUEUE = l.findVarHandle(ActorCell.class, "systemQueue", ConcurrentLinkedQueue.class);

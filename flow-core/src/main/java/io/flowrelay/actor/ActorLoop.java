@@ -2,6 +2,8 @@ package io.flowrelay.actor;
 
 import io.flowrelay.internal.DeliveryLoop;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;
 
 /**
@@ -12,6 +14,10 @@ import java.util.concurrent.Executor;
 final class ActorLoop extends DeliveryLoop<Object> {
 
     private final ActorCell<?> cell;
+    /** Messages the behavior handled; written only on the actor's turn (release store), read by stats. */
+    private volatile long processed;
+    /** Set when pollNext returns a system message, cleared by the cell that handles it (the actor's turn only). */
+    boolean systemNext;
 
     ActorLoop(ActorCell<?> cell, Executor executor, int throughput) {
         super(cell, executor, throughput);
@@ -23,6 +29,7 @@ final class ActorLoop extends DeliveryLoop<Object> {
         java.util.Queue<Object> q = cell.systemQueue();
         Object s = q != null ? q.poll() : null;
         if (s != null) {
+            systemNext = true;
             return s;
         }
         return cell.paused ? null : cell.mailbox.pollItem();
@@ -58,8 +65,27 @@ final class ActorLoop extends DeliveryLoop<Object> {
         cell.mailbox.consumed(n);
     }
 
+    /** After the behavior handled a message (on the actor's turn). */
+    void handled() {
+        PROCESSED.setRelease(this, processed + 1);
+    }
+
+    long processed() {
+        return processed;
+    }
+
     @Override
     protected void onFinished() {
         cell.mailbox.detach(this);
+    }
+
+    private static final VarHandle PROCESSED;
+
+    static {
+        try {
+            PROCESSED = MethodHandles.lookup().findVarHandle(ActorLoop.class, "processed", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 }

@@ -33,8 +33,10 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
      *           output is pending, i.e. while the output channel had room for everything emitted.
      * pending — outputs waiting for room in `output` (sendAsync): incremented on the loop thread,
      *           decremented by the completing thread; the one that reaches 0 re-schedules the loop.
-     * handler, flushed, stopped, stopError, budget, processed — loop thread only (paused: volatile,
-     *           also cleared by the timer after a backoff).
+     * handler, flushed, stopped, stopError, budget — loop thread only (paused: volatile,
+     *           also cleared by the timer after a backoff). The processed count is the loop's
+     *           (StageLoop.processed): a write per item here would share a line with `input`,
+     *           which upstream's onNext reads per item.
      * downstreams — subscribers of `output` that have not left: +1 by subscribe(), -1 once per
      *           subscriber when it cancels or gets its terminal signal (Downstream.leave).
      * cancelled — set once by the cancel that takes `downstreams` to 0: the stage has no consumer
@@ -68,7 +70,6 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
     private volatile int pending;
     private volatile int downstreams;
     private volatile boolean cancelled;
-    private volatile long processed;
 
     StageProcessor(ActorSystemImpl sys, String name, Supplier<? extends StageHandler<I, O>> factory, ActorOptions options) {
         this.sys = sys;
@@ -100,7 +101,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
     }
 
     long processedCount() {
-        return processed;
+        return loop.processed;
     }
 
     /** System shutdown: stop pulling from upstream, finish what is queued, complete downstream. */
@@ -228,7 +229,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
                     handler.onComplete(emitter);
                 } else {
                     handler.onInput((I) o, emitter);
-                    PROCESSED.setRelease(StageProcessor.this, processed + 1);
+                    PROCESSED.setRelease(loop, loop.processed + 1);
                 }
             } catch (Throwable ex) {
                 ActorCell.rethrowFatal(ex);
@@ -302,6 +303,9 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
 
     /** The turn loop: inputs while nothing is pending; a flush once the input has completed. */
     private final class StageLoop extends DeliveryLoop<Object> {
+
+        /** Inputs the handler took; written only on the stage's turn (release store), read by stats. */
+        volatile long processed;
 
         StageLoop(Worker worker, Executor executor, int throughput) {
             super(worker, executor, throughput);
@@ -447,7 +451,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
 
         @Override
         public MailboxStats stats() {
-            return new MailboxStats(input.size(), processed, 0, 0);
+            return new MailboxStats(input.size(), loop.processed, 0, 0);
         }
 
         @Override
@@ -470,7 +474,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             PENDING = l.findVarHandle(StageProcessor.class, "pending", int.class);
-            PROCESSED = l.findVarHandle(StageProcessor.class, "processed", long.class);
+            PROCESSED = l.findVarHandle(StageProcessor.StageLoop.class, "processed", long.class);
             DOWNSTREAMS = l.findVarHandle(StageProcessor.class, "downstreams", int.class);
             LEFT = l.findVarHandle(Downstream.class, "left", int.class);
         } catch (ReflectiveOperationException e) {
