@@ -124,14 +124,9 @@ public final class MpscChunkQueue<E> extends MpscChunkQueueFields<E> {
         long c = (long) CONSUMER_INDEX.getAcquire(this);
         Object[] chunk = consumerChunk;
         int i = (int) c & mask;
-        Object v = SLOTS.getAcquire(chunk, i);
+        Object v = itemAt(chunk, i, c);
         if (v == null) {
-            if (c == (long) PRODUCER_WORD.getVolatile(this) >>> SHIFT) {
-                return null;
-            }
-            for (int spins = 0; (v = SLOTS.getAcquire(chunk, i)) == null; spins++) {
-                pause(spins); // claimed, being written
-            }
+            return null;
         }
         chunk[i] = null;
         if (i == mask) {
@@ -156,7 +151,6 @@ public final class MpscChunkQueue<E> extends MpscChunkQueueFields<E> {
     }
 
     private static final VarHandle SPARE;
-    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
 
     static {
         try {

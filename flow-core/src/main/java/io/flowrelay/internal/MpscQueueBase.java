@@ -73,6 +73,23 @@ abstract class MpscQueueBase<E> extends MpscQueueBasePad2 implements ChannelBuff
     abstract E poll0();
 
     /**
+     * The item in {@code array[i]}, the slot of consumer index {@code c}, or {@code null} if no
+     * producer has claimed {@code c}. An item whose index is claimed but not yet written is waited for.
+     */
+    final Object itemAt(Object[] array, int i, long c) {
+        Object v = SLOTS.getAcquire(array, i);
+        if (v == null) {
+            if (c == (long) PRODUCER_WORD.getVolatile(this) >>> SHIFT) {
+                return null;
+            }
+            for (int spins = 0; (v = SLOTS.getAcquire(array, i)) == null; spins++) {
+                pause(spins); // claimed, being written
+            }
+        }
+        return v;
+    }
+
+    /**
      * The wait of a few instructions (an item claimed but not yet written, a competing consumer's
      * poll, a chunk being linked): spins, and yields now and then in case the thread we wait for
      * lost its CPU.
@@ -131,6 +148,7 @@ abstract class MpscQueueBase<E> extends MpscQueueBasePad2 implements ChannelBuff
 
     static final VarHandle PRODUCER_WORD;
     static final VarHandle CONSUMER_INDEX;
+    static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
     private static final VarHandle CONSUMER_LOCK;
 
     static {

@@ -103,14 +103,9 @@ public final class MpscRing<E> extends MpscRingPad<E> {
     E poll0() {
         long c = (long) CONSUMER_INDEX.getAcquire(this); // written by us, or by the consumer before us (lock, or a loop's hand-off)
         int i = (int) c & mask;
-        Object v = SLOTS.getAcquire(slots, i);
+        Object v = itemAt(slots, i, c);
         if (v == null) {
-            if (c == (long) PRODUCER_WORD.getVolatile(this) >>> SHIFT) {
-                return null;
-            }
-            for (int spins = 0; (v = SLOTS.getAcquire(slots, i)) == null; spins++) {
-                pause(spins); // claimed, being written
-            }
+            return null;
         }
         SLOTS.setOpaque(slots, i, null);
         CONSUMER_INDEX.setRelease(this, c + 1L);
@@ -129,7 +124,6 @@ public final class MpscRing<E> extends MpscRingPad<E> {
     }
 
     private static final VarHandle PRODUCER_LIMIT;
-    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
 
     static {
         try {
