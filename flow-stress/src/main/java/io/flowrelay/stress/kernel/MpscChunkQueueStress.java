@@ -1,12 +1,10 @@
 package io.flowrelay.stress.kernel;
 
-import io.flowrelay.channel.Channel;
 import io.flowrelay.channel.Channels;
-import io.flowrelay.channel.SendResult;
 import io.flowrelay.internal.MpscChunkQueue;
 import io.flowrelay.internal.MpscRing;
 import io.flowrelay.stress.support.Inline;
-import io.flowrelay.stress.support.SignalLog;
+import io.flowrelay.stress.support.SleepVsSend;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -133,35 +131,26 @@ public final class MpscChunkQueueStress {
 
     @JCStressTest
     @Description("An unbounded channel's lone subscriber goes to sleep (its loop arms the queue) while its demand arrives and an item is sent: the item is delivered, never left in the channel with a subscriber that has demand and sleeps.")
-    @Outcome(id = "OK, next=1, left=0, bad=0", expect = ACCEPTABLE, desc = "delivered")
-    @Outcome(id = "OK, next=0, left=1, bad=0", expect = FORBIDDEN, desc = "lost wake-up: the item waits while the subscriber has demand")
+    @Outcome(id = SleepVsSend.DELIVERED, expect = ACCEPTABLE, desc = "delivered")
+    @Outcome(id = SleepVsSend.STRANDED, expect = FORBIDDEN, desc = "lost wake-up: the item waits while the subscriber has demand")
     @Outcome(expect = FORBIDDEN, desc = "a rule broken or an item lost")
     @State
     public static class LoneSubscriberSleepsVsSend {
-        final Channel<Integer> ch = Channels.<Integer>builder().unbounded().executor(Inline.EXECUTOR).batch(16).build();
-        final SignalLog<Integer> log = SignalLog.requesting(0);
-        volatile SendResult sent;
-
-        public LoneSubscriberSleepsVsSend() {
-            ch.subscribe(log);
-            ch.trySend(0); // creates the queue (and uses up the wake-up a new queue asks for)
-            ch.poll();
-        }
+        final SleepVsSend race = new SleepVsSend(Channels.<Integer>builder().unbounded().executor(Inline.EXECUTOR).batch(16).build());
 
         @Actor
         public void demand() {
-            log.request(1); // runs the loop here: it finds nothing and sleeps, arming the queue
+            race.demand();
         }
 
         @Actor
         public void sender() {
-            sent = ch.trySend(1);
+            race.send();
         }
 
         @Arbiter
         public void arbiter(L_Result r) {
-            int left = ch.size();
-            r.r1 = sent + ", next=" + log.nexts() + ", left=" + left + ", bad=" + log.violations();
+            r.r1 = race.outcome();
         }
     }
 }
