@@ -35,7 +35,8 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * @param <T> the item type
  */
-public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
+@SuppressWarnings("serial")
+public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow.Subscription, Runnable {
 
     /*
      * Implementation notes
@@ -51,9 +52,11 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
      *              cancel is a no-op (RS 3.6). Read by run() after it sees CANCELLED (the
      *              getAndSet of Demand.cancel orders the two).
      * phase      — only run() reads and writes it (and rejected(), which owns wip when it runs).
-     * task       — the ForkJoinTask that runs this loop on a ForkJoinPool, made by the first submit;
-     *              only the thread that owns wip (the one that took it 0 -> 1, or run()) submits,
-     *              so it is never touched by two threads at once.
+     * (ForkJoinTask) — the loop is its own task on a ForkJoinPool (a pool wraps a plain Runnable
+     *              in a new task per submit; a separate reusable task cost 24 bytes per loop, per
+     *              idle actor): exec() runs a turn and never reports completion, so the task can
+     *              be submitted again; only the thread that owns wip submits it, so it is never
+     *              queued twice. Its status stays "not done"; its Future methods are not for use.
      * downstream — set in the constructor, nulled by run() when it finishes (RS 3.13).
      *
      * No lost wake-up: a producer publishes an item, issues a full fence, then reads wip
@@ -86,7 +89,6 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
     private final int batch;
     private Flow.Subscriber<? super T> downstream;
     private int phase;
-    private Turn task;
     private volatile Throwable badRequest;
 
     private volatile long requested;
@@ -172,7 +174,7 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
     }
 
     /** {@code true} once cancelled, by the subscriber or by a failure in delivery. */
-    public final boolean isCancelled() {
+    public final boolean cancelled() {
         return requested == Demand.CANCELLED;
     }
 
@@ -212,16 +214,11 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
 
     /**
      * Hands the loop to the executor. A ForkJoinPool wraps every plain Runnable in a new task; we
-     * give it our own, reusable one instead (its exec() never reports completion, so it can be
-     * submitted again), so that a turn costs no allocation.
+     * give it this loop as the task instead (see exec()), so that a turn costs no allocation.
      */
     private void execute() {
         if (executor instanceof ForkJoinPool pool) {
-            Turn t = task;
-            if (t == null) {
-                task = t = new Turn(this);
-            }
-            pool.execute(t);
+            pool.execute((ForkJoinTask<?>) this);
         } else {
             executor.execute(this);
         }
@@ -456,29 +453,23 @@ public abstract class DeliveryLoop<T> implements Flow.Subscription, Runnable {
         }
     }
 
-    /** A loop's turn as a reusable ForkJoinTask: it never completes, so the pool runs it each time it is submitted. */
-    @SuppressWarnings("serial")
-    private static final class Turn extends ForkJoinTask<Void> {
-        private final transient DeliveryLoop<?> loop;
+    // ---------------------------------------------------------------- ForkJoinTask: a turn on a pool
 
-        Turn(DeliveryLoop<?> loop) {
-            this.loop = loop;
-        }
+    /** One turn on a ForkJoinPool; never reports completion, so the pool runs the loop each time it is submitted. */
+    @Override
+    protected final boolean exec() {
+        run();
+        return false;
+    }
 
-        @Override
-        public Void getRawResult() {
-            return null;
-        }
+    /** Not a result-bearing task: always {@code null}. */
+    @Override
+    public final Void getRawResult() {
+        return null;
+    }
 
-        @Override
-        protected void setRawResult(Void value) {
-        }
-
-        @Override
-        protected boolean exec() {
-            loop.run();
-            return false;
-        }
+    @Override
+    protected final void setRawResult(Void value) {
     }
 
     private static final VarHandle REQUESTED;

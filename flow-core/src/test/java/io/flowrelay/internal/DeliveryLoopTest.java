@@ -155,7 +155,7 @@ class DeliveryLoopTest {
         ex.runAll();
         ts.assertCompleted();
         assertEquals(1, loop.finished.get(), "onFinished once");
-        assertTrue(loop.isCancelled());
+        assertTrue(loop.cancelled());
     }
 
     @Test
@@ -188,7 +188,7 @@ class DeliveryLoopTest {
         ex.runAll();
         assertEquals(0, ts.itemCount());
         ts.assertNotTerminated();
-        assertTrue(loop.isCancelled());
+        assertTrue(loop.cancelled());
         assertEquals(1, loop.finished.get());
         ts.request(1); // RS 3.6: a no-op now
         loop.complete();
@@ -232,7 +232,7 @@ class DeliveryLoopTest {
             ex.runAll();
             ts.assertFailed(IllegalArgumentException.class); // RS 3.9
             assertEquals(List.of(0, 1), ts.items());
-            assertTrue(loop.isCancelled());
+            assertTrue(loop.cancelled());
         }
     }
 
@@ -293,7 +293,7 @@ class DeliveryLoopTest {
         loop.start(); // on this thread, since the executor will not run anything
         ts.assertFailed(RejectedExecutionException.class); // also checks onSubscribe came first (RS 1.9)
         assertEquals(1, loop.finished.get());
-        assertTrue(loop.isCancelled());
+        assertTrue(loop.cancelled());
         loop.emit(1);
         ts.request(1);
         assertEquals(0, ts.itemCount());
@@ -345,7 +345,7 @@ class DeliveryLoopTest {
         loop.emit(2);
         ex.runAll();
         assertEquals(1, calls.get(), "RS 2.13: treated as cancelled, no further onNext");
-        assertTrue(loop.isCancelled());
+        assertTrue(loop.cancelled());
         assertEquals(1L, loop.delivered.get(), "the item it threw on counts as delivered");
         assertEquals(1, loop.finished.get());
         assertEquals(List.of(2), new ArrayList<>(loop.queue), "the rest stays with the source");
