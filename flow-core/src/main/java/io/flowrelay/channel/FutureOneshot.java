@@ -43,7 +43,7 @@ final class FutureOneshot<T> implements Oneshot<T> {
     private final Executor executor;
 
     private volatile Object result;
-    private volatile DeliveryLoop<?>[] subscribers = LoopArray.EMPTY;
+    private volatile Object subscribers; // a LoopArray set: null, one loop or an array
 
     FutureOneshot(Executor executor) {
         this.executor = Objects.requireNonNull(executor, "executor");
@@ -79,7 +79,7 @@ final class FutureOneshot<T> implements Oneshot<T> {
 
     @Override
     public int subscriberCount() {
-        return subscribers.length;
+        return LoopArray.size(subscribers);
     }
 
     // ------------------------------------------------------------------ Flow.Publisher
@@ -368,7 +368,7 @@ final class FutureOneshot<T> implements Oneshot<T> {
         Object r = result;
         String state = r == null ? "pending" : r == EMPTY ? "completed empty" : r instanceof Failure f ? "failed: " + f.error()
                 : "completed";
-        return "Oneshot[" + state + ", subscribers=" + subscribers.length + "]";
+        return "Oneshot[" + state + ", subscribers=" + LoopArray.size(subscribers) + "]";
     }
 
     private static final VarHandle RESULT;
@@ -378,7 +378,7 @@ final class FutureOneshot<T> implements Oneshot<T> {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             RESULT = l.findVarHandle(FutureOneshot.class, "result", Object.class);
-            SUBSCRIBERS = l.findVarHandle(FutureOneshot.class, "subscribers", DeliveryLoop[].class);
+            SUBSCRIBERS = l.findVarHandle(FutureOneshot.class, "subscribers", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

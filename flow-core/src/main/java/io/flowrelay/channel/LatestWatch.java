@@ -36,7 +36,7 @@ final class LatestWatch<T> implements Watch<T> {
     private final int batch;
 
     private volatile Cell<T> cell;
-    private volatile DeliveryLoop<?>[] subscribers = LoopArray.EMPTY;
+    private volatile Object subscribers; // a LoopArray set: null, one loop or an array
 
     LatestWatch(T initial, Executor executor, int batch) {
         this.executor = Objects.requireNonNull(executor, "executor");
@@ -108,7 +108,7 @@ final class LatestWatch<T> implements Watch<T> {
 
     @Override
     public int subscriberCount() {
-        return subscribers.length;
+        return LoopArray.size(subscribers);
     }
 
     @Override
@@ -122,7 +122,7 @@ final class LatestWatch<T> implements Watch<T> {
     @Override
     public String toString() {
         Cell<T> c = cell;
-        return "Watch[version=" + c.version + ", subscribers=" + subscribers.length
+        return "Watch[version=" + c.version + ", subscribers=" + LoopArray.size(subscribers)
                 + (c.error != null ? ", failed" : c.closed ? ", closed" : "") + "]";
     }
 
@@ -197,7 +197,7 @@ final class LatestWatch<T> implements Watch<T> {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             CELL = l.findVarHandle(LatestWatch.class, "cell", Cell.class);
-            SUBSCRIBERS = l.findVarHandle(LatestWatch.class, "subscribers", DeliveryLoop[].class);
+            SUBSCRIBERS = l.findVarHandle(LatestWatch.class, "subscribers", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

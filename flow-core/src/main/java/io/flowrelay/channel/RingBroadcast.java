@@ -49,11 +49,13 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
      *              subscriber, never silently.
      * cursor     — BroadcastSubscription's position as published to the publishers (release
      *              store after each batch, in onDelivered): a lower bound of what it still needs.
-     * gate       — HOLD only: a cached (subscribers array, lower bound of their cursors). It is
-     *              valid only while that very array is current; publishers recompute it when the
-     *              array changed or the bound is a ring behind (amortised: once per lap when the
-     *              subscribers keep up). Written by any publisher (benign race: every Gate ever
-     *              written is a true lower bound for its array, cursors only grow).
+     * gate       — HOLD only: a cached (subscriber set, lower bound of their cursors). It is
+     *              valid only while that very set (by identity) is current; publishers recompute it
+     *              when the set changed or the bound is a ring behind (amortised: once per lap when
+     *              the subscribers keep up). Written by any publisher (benign race: every Gate ever
+     *              written is a true lower bound for its set's loops, cursors only grow; a set of
+     *              one is the loop itself, which may be current again after another left: its
+     *              bound still holds).
      * subscribers— copy-on-write (LoopArray), changed by subscribe() and a finished loop.
      * senders    — HOLD only: waiting send()/sendAsync() calls, FIFO; only the sender drain
      *              (senderWip) moves their items into the ring, or fails them on close.
@@ -95,7 +97,7 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
     private final SenderQueue senders = new SenderQueue();
 
     private volatile Throwable error;
-    private volatile DeliveryLoop<?>[] subscribers = LoopArray.EMPTY;
+    private volatile Object subscribers; // a LoopArray set: null, one loop or an array
     private volatile Gate gate;
     private volatile int senderWip;
     private volatile long lagged;
@@ -123,7 +125,7 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
         this.hold = policy == Policy.HOLD;
         this.executor = Objects.requireNonNull(executor, "executor");
         this.batch = batch;
-        this.gate = new Gate(LoopArray.EMPTY, 0L);
+        this.gate = new Gate(null, 0L);
     }
 
     // ------------------------------------------------------------------ sending
@@ -203,13 +205,13 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
      */
     private long gate(long t) {
         Gate g = gate;
-        DeliveryLoop<?>[] subs = subscribers;
+        Object subs = subscribers;
         if (g.subscribers == subs && t - g.min < capacity) {
             return g.min;
         }
         long m = t;
-        for (DeliveryLoop<?> s : subs) {
-            long c = ((BroadcastSubscription<?>) s).cursor;
+        for (int i = 0, n = LoopArray.size(subs); i < n; i++) {
+            long c = ((BroadcastSubscription<?>) LoopArray.get(subs, i)).cursor;
             if (c < m) {
                 m = c;
             }
@@ -392,7 +394,7 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
 
     @Override
     public int subscriberCount() {
-        return subscribers.length;
+        return LoopArray.size(subscribers);
     }
 
     @Override
@@ -409,17 +411,17 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
     public String toString() {
         long t = tail;
         return "Broadcast[" + policy + ", capacity=" + capacity + ", published=" + (t & INDEX) + ", subscribers="
-                + subscribers.length + ((t & FAILED) != 0L ? ", failed" : (t & CLOSED) != 0L ? ", closed" : "") + "]";
+                + LoopArray.size(subscribers) + ((t & FAILED) != 0L ? ", failed" : (t & CLOSED) != 0L ? ", closed" : "") + "]";
     }
 
     // ------------------------------------------------------------------ per subscriber
 
     /** A cached lower bound {@code min} of the cursors of exactly the subscribers in {@code subscribers}. */
     private static final class Gate {
-        final DeliveryLoop<?>[] subscribers;
+        final Object subscribers; // a LoopArray set: compared by identity
         final long min;
 
-        Gate(DeliveryLoop<?>[] subscribers, long min) {
+        Gate(Object subscribers, long min) {
             this.subscribers = subscribers;
             this.min = min;
         }
@@ -607,7 +609,7 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
             MethodHandles.Lookup l = MethodHandles.lookup();
             TAIL = l.findVarHandle(PaddedTail.class, "tail", long.class);
             ERROR = l.findVarHandle(RingBroadcast.class, "error", Throwable.class);
-            SUBSCRIBERS = l.findVarHandle(RingBroadcast.class, "subscribers", DeliveryLoop[].class);
+            SUBSCRIBERS = l.findVarHandle(RingBroadcast.class, "subscribers", Object.class);
             SENDER_WIP = l.findVarHandle(RingBroadcast.class, "senderWip", int.class);
             LAGGED = l.findVarHandle(RingBroadcast.class, "lagged", long.class);
             CURSOR = l.findVarHandle(BroadcastSubscription.class, "cursor", long.class);

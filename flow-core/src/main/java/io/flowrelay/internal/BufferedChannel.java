@@ -50,13 +50,17 @@ public final class BufferedChannel<T> implements Channel<T> {
      *   state      — CLOSED | FAILED bits, set once by close()/fail() (StateWord).
      *   error      — CAS null -> t by fail(), before the state CAS.
      *   subscribers— CAS of a new array by subscribe() and by a finished subscription.
-     *   upstream   — CAS null -> s by onSubscribe, swapped to UPSTREAM_DONE by a terminal event
-     *                or by close(); the last subscriber leaving closes the channel (RS 2.6).
-     *   outstanding— upstream demand not yet delivered: raised only inside the upstream drain (freeRoom),
-     *                decremented by onNext once the item is visible (arrived()).
-     *   upstreamPending, upstreamWip — demand to pass upstream, added by any consumer; the one
-     *                thread that takes upstreamWip 0 -> 1 calls request()/cancel(), so calls on the
-     *                upstream subscription never overlap (RS 2.7).
+     *   upstream   — CAS null -> Upstream (the link to the subscription, made by onSubscribe; a
+     *                channel that is never subscribed to a publisher, like a mailbox, holds none of
+     *                its fields), swapped to UPSTREAM_DONE by a terminal event or by close(); never
+     *                leaves UPSTREAM_DONE, so a channel has at most one link in its life. The last
+     *                subscriber leaving closes the channel (RS 2.6).
+     *   Upstream.outstanding — upstream demand not yet delivered: raised only inside the upstream
+     *                drain (freeRoom), decremented by onNext once the item is visible (arrived()).
+     *   Upstream.pending, wip — demand to pass upstream, added by any consumer; the one thread that
+     *                takes wip 0 -> 1 calls request()/cancel(), so calls on the upstream
+     *                subscription never overlap (RS 2.7). Upstream.cancel is set by close() before
+     *                its drain, read inside one.
      *
      * No lost wake-up, three Dekker pairs (each side: write, full fence, read):
      *   producer: claim an index (the buffer's CAS: MpscRing, MpscChunkQueue), then read
@@ -90,15 +94,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     static final int CLOSED = 1;
     static final int FAILED = 2;
 
-    private static final Flow.Subscription UPSTREAM_DONE = new Flow.Subscription() {
-        @Override
-        public void request(long n) {
-        }
-
-        @Override
-        public void cancel() {
-        }
-    };
+    private static final Upstream UPSTREAM_DONE = new Upstream(null, 0);
     private static final CompletionStage<Void> SENT = CompletableFuture.completedStage(null);
 
     private volatile ChannelBuffer<T> buffer; // created by the first offer (see buffer()); always null for rendezvous
@@ -108,26 +104,20 @@ public final class BufferedChannel<T> implements Channel<T> {
     private final Consumer<? super T> onDrop;
     final Executor executor;
     final int batch;
-    private final long window;
-    private final long limit;
+    private final int window; // what the channel may have requested from its upstream and not yet delivered
 
     // created on first use (CAS null -> queue), so that an idle channel or mailbox holds none of them
     private volatile SenderQueue senders;
     private volatile ConcurrentLinkedQueue<Waiter> receivers;
     private volatile ConcurrentLinkedQueue<T> overflowed;
 
-    private volatile DeliveryLoop<?>[] subscribers = LoopArray.EMPTY;
+    private volatile Object subscribers; // a LoopArray set: null, one loop or an array
     private volatile int state;
     private volatile Throwable error;
     private volatile int senderWip;
     private volatile int overflowCount;
-    private volatile Flow.Subscription upstream;
-    private volatile long outstanding;
-    private volatile long credit;
-    private volatile long upstreamPending;
-    private volatile int upstreamWip;
+    private volatile Upstream upstream;
     private volatile int remainderWip;
-    private Flow.Subscription upstreamToCancel; // written before drainUpstream's getAndAdd, read inside it
     private volatile int handles;
 
     /**
@@ -153,7 +143,6 @@ public final class BufferedChannel<T> implements Channel<T> {
             this.capacity = capacity <= 2 ? 2 : Integer.highestOneBit(capacity - 1) << 1;
             this.window = this.capacity;
         }
-        this.limit = window - (window >> 2);
     }
 
     /** The buffer for a producer: created by the first one that needs it (never for rendezvous). */
@@ -360,7 +349,7 @@ public final class BufferedChannel<T> implements Channel<T> {
      * looked at after every send.
      */
     private void afterOffer(int offered) {
-        if (offered == MpscRing.OK_WAKE || subscribers.length > 1 || !isEmpty(receivers)) {
+        if (offered == MpscRing.OK_WAKE || LoopArray.isMany(subscribers) || !isEmpty(receivers)) {
             wakeOne();
         }
     }
@@ -376,11 +365,7 @@ public final class BufferedChannel<T> implements Channel<T> {
         if (!isEmpty(receivers)) {
             signalReceiver();
         }
-        for (DeliveryLoop<?> s : subscribers) {
-            if (s.wakeIfIdle()) {
-                break;
-            }
-        }
+        LoopArray.wakeOne(subscribers);
     }
 
     private void signalReceiver() {
@@ -624,8 +609,9 @@ public final class BufferedChannel<T> implements Channel<T> {
         if (sendersWaiting()) {
             drainSenders();
         }
-        if (upstream != null) {
-            replenish(n);
+        Upstream u = upstream;
+        if (u != null) {
+            replenish(u, n);
         }
         if (isExhausted()) {
             wakeConsumers(); // RS 1.4: completion needs no demand; a subscription that looked before our take saw an item
@@ -764,14 +750,14 @@ public final class BufferedChannel<T> implements Channel<T> {
         if (!LoopArray.remove(SUBSCRIBERS, this, loop)) {
             return;
         }
-        DeliveryLoop<?>[] left = subscribers;
-        if (left.length == 0) {
+        Object left = subscribers;
+        if (left == null) {
             lastSubscriberLeft();
-        } else if (left.length == 1) {
+        } else if (left instanceof DeliveryLoop<?> one) {
             // From now on sends look only at the ring's IDLE bit (afterOffer). The one left may
             // sleep without having asked: a send's claim cleared the bit and woke the other loop.
             // Run it once: it either finds items or leaves the bit set when it sleeps again.
-            left[0].schedule();
+            one.schedule();
         }
     }
 
@@ -796,8 +782,8 @@ public final class BufferedChannel<T> implements Channel<T> {
      * which cancels it. Buffered items stay available. No-op once closed or without upstream.
      */
     private void lastSubscriberLeft() {
-        Flow.Subscription up = upstream;
-        if (up != null && up != UPSTREAM_DONE) {
+        Upstream u = upstream;
+        if (u != null && u != UPSTREAM_DONE) {
             close();
         }
     }
@@ -817,14 +803,15 @@ public final class BufferedChannel<T> implements Channel<T> {
     @Override
     public void onSubscribe(Flow.Subscription s) {
         Objects.requireNonNull(s, "subscription"); // RS 2.13
-        if (!UPSTREAM.compareAndSet(this, null, s)) {
+        Upstream u = new Upstream(s, window);
+        if (!UPSTREAM.compareAndSet(this, null, u)) {
             s.cancel(); // RS 2.5: one upstream at a time (or closed already)
             return;
         }
         if (capacity != Integer.MAX_VALUE) {
-            drainUpstream(); // asks for the free room (the whole window), computed inside the drain
+            drainUpstream(u); // asks for the free room (the whole window), computed inside the drain
         } else {
-            requestUpstream(window);
+            requestUpstream(u, window);
         }
     }
 
@@ -858,8 +845,12 @@ public final class BufferedChannel<T> implements Channel<T> {
      * (a rendezvous hand-off is never "consumed"), so ask here.
      */
     private void arrived() {
-        if (capacity != Integer.MAX_VALUE && (long) OUTSTANDING.getAndAdd(this, -1L) == 1L) {
-            replenish(0L);
+        if (capacity == Integer.MAX_VALUE) {
+            return;
+        }
+        Upstream u = upstream;
+        if (u != null && u != UPSTREAM_DONE && (long) Upstream.OUTSTANDING.getAndAdd(u, -1L) == 1L) {
+            replenish(u, 0L);
         }
     }
 
@@ -877,22 +868,21 @@ public final class BufferedChannel<T> implements Channel<T> {
     }
 
     /** Asks upstream for as many items as the channel has room for, in batches (75 % of the window). */
-    private void replenish(long n) {
-        Flow.Subscription up = upstream;
-        if (up == null || up == UPSTREAM_DONE) {
+    private void replenish(Upstream u, long n) {
+        if (u == UPSTREAM_DONE) {
             return;
         }
         if (capacity == Integer.MAX_VALUE) {
-            long c = (long) CREDIT.getAndAdd(this, n) + n;
-            if (c >= limit) {
-                long take = (long) CREDIT.getAndSet(this, 0L);
+            long c = (long) Upstream.CREDIT.getAndAdd(u, n) + n;
+            if (c >= u.limit) {
+                long take = (long) Upstream.CREDIT.getAndSet(u, 0L);
                 if (take > 0L) {
-                    requestUpstream(take);
+                    requestUpstream(u, take);
                 }
             }
             return;
         }
-        drainUpstream(); // the free room is computed by the one thread that holds the upstream drain
+        drainUpstream(u); // the free room is computed by the one thread that holds the upstream drain
     }
 
     /**
@@ -901,15 +891,15 @@ public final class BufferedChannel<T> implements Channel<T> {
      * arrivals only lower it, so reading it before the buffer's size can only under-count the room
      * (an arrival in between is then counted in both): never more than the free room is asked for.
      */
-    private long freeRoom() {
-        long out = outstanding;
+    private long freeRoom(Upstream u) {
+        long out = u.outstanding;
         ChannelBuffer<T> q = buffer;
         long used = (q != null ? q.size() : 0) + overflowCount;
         long want = window - used - out;
-        if (want <= 0L || (want < limit && out + used != 0L)) {
+        if (want <= 0L || (want < u.limit && out + used != 0L)) {
             return 0L;
         }
-        OUTSTANDING.getAndAdd(this, want);
+        Upstream.OUTSTANDING.getAndAdd(u, want);
         return want;
     }
 
@@ -936,34 +926,32 @@ public final class BufferedChannel<T> implements Channel<T> {
     }
 
     /** RS 2.7: request() and cancel() on the upstream are serialised, whichever consumers call them. */
-    private void requestUpstream(long n) {
-        Demand.add(UPSTREAM_PENDING, this, n);
-        drainUpstream();
+    private void requestUpstream(Upstream u, long n) {
+        Demand.add(Upstream.PENDING, u, n);
+        drainUpstream(u);
     }
 
-    private void drainUpstream() {
-        if ((int) UPSTREAM_WIP.getAndAdd(this, 1) != 0) {
+    private void drainUpstream(Upstream u) {
+        if ((int) Upstream.WIP.getAndAdd(u, 1) != 0) {
             return;
         }
         int missed = 1;
         for (;;) {
-            Flow.Subscription up = upstream;
-            if (up == UPSTREAM_DONE) {
-                Flow.Subscription c = upstreamToCancel;
-                if (c != null) {
-                    upstreamToCancel = null;
-                    c.cancel();
+            if (upstream != u) { // ended (it completed or failed) or cut off by close()
+                if (u.cancel) {
+                    u.cancel = false;
+                    u.subscription.cancel();
                 }
-            } else if (up != null) {
-                long n = (long) UPSTREAM_PENDING.getAndSet(this, 0L);
+            } else {
+                long n = (long) Upstream.PENDING.getAndSet(u, 0L);
                 if (capacity != Integer.MAX_VALUE) {
-                    n += freeRoom();
+                    n += freeRoom(u);
                 }
                 if (n > 0L) {
-                    up.request(n);
+                    u.subscription.request(n);
                 }
             }
-            missed = (int) UPSTREAM_WIP.getAndAdd(this, -missed) - missed;
+            missed = (int) Upstream.WIP.getAndAdd(u, -missed) - missed;
             if (missed == 0) {
                 return;
             }
@@ -990,10 +978,10 @@ public final class BufferedChannel<T> implements Channel<T> {
         if (!StateWord.setUnless(STATE, this, t == null ? CLOSED : CLOSED | FAILED, CLOSED)) {
             return false;
         }
-        Flow.Subscription up = (Flow.Subscription) UPSTREAM.getAndSet(this, UPSTREAM_DONE);
-        if (up != null && up != UPSTREAM_DONE) {
-            upstreamToCancel = up;
-            drainUpstream();
+        Upstream u = (Upstream) UPSTREAM.getAndSet(this, UPSTREAM_DONE);
+        if (u != null && u != UPSTREAM_DONE) {
+            u.cancel = true;
+            drainUpstream(u);
         }
         drainSenders();
         wakeConsumers();
@@ -1057,14 +1045,52 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     @Override
     public int subscriberCount() {
-        return subscribers.length;
+        return LoopArray.size(subscribers);
     }
 
     @Override
     public String toString() {
         String kind = capacity == 0 ? "rendezvous" : capacity == Integer.MAX_VALUE ? "unbounded" : "bounded(" + capacity + ")";
-        return "Channel[" + kind + ", " + overflow + ", size=" + size() + ", subscribers=" + subscribers.length
+        return "Channel[" + kind + ", " + overflow + ", size=" + size() + ", subscribers=" + LoopArray.size(subscribers)
                 + ((state & FAILED) != 0 ? ", failed" : (state & CLOSED) != 0 ? ", closed" : "") + "]";
+    }
+
+    /**
+     * The channel's link to the publisher it subscribed to (the channel as a {@link Flow.Subscriber}),
+     * made by onSubscribe: the demand bookkeeping lives here, not in every channel and mailbox.
+     * See the implementation notes for who writes what.
+     */
+    private static final class Upstream {
+        final Flow.Subscription subscription;
+        /** Asks are batched: at least this much (75 % of the window) unless nothing is buffered or outstanding. */
+        final long limit;
+        volatile long outstanding; // bounded and rendezvous: requested and not yet arrived
+        volatile long credit; // unbounded: consumed and not yet asked for again
+        volatile long pending; // demand to pass on at the next drain
+        volatile int wip;
+        boolean cancel; // set by close() before its drain, read and cleared inside one
+
+        Upstream(Flow.Subscription subscription, int window) {
+            this.subscription = subscription;
+            this.limit = window - (window >> 2);
+        }
+
+        static final VarHandle OUTSTANDING;
+        static final VarHandle CREDIT;
+        static final VarHandle PENDING;
+        static final VarHandle WIP;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                OUTSTANDING = l.findVarHandle(Upstream.class, "outstanding", long.class);
+                CREDIT = l.findVarHandle(Upstream.class, "credit", long.class);
+                PENDING = l.findVarHandle(Upstream.class, "pending", long.class);
+                WIP = l.findVarHandle(Upstream.class, "wip", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
     }
 
     private static final VarHandle STATE;
@@ -1077,10 +1103,6 @@ public final class BufferedChannel<T> implements Channel<T> {
     private static final VarHandle SENDER_WIP;
     private static final VarHandle OVERFLOW_COUNT;
     private static final VarHandle UPSTREAM;
-    private static final VarHandle OUTSTANDING;
-    private static final VarHandle CREDIT;
-    private static final VarHandle UPSTREAM_PENDING;
-    private static final VarHandle UPSTREAM_WIP;
     private static final VarHandle REMAINDER_WIP;
     private static final VarHandle HANDLES;
 
@@ -1093,14 +1115,10 @@ public final class BufferedChannel<T> implements Channel<T> {
             RECEIVERS = l.findVarHandle(BufferedChannel.class, "receivers", ConcurrentLinkedQueue.class);
             OVERFLOWED = l.findVarHandle(BufferedChannel.class, "overflowed", ConcurrentLinkedQueue.class);
             ERROR = l.findVarHandle(BufferedChannel.class, "error", Throwable.class);
-            SUBSCRIBERS = l.findVarHandle(BufferedChannel.class, "subscribers", DeliveryLoop[].class);
+            SUBSCRIBERS = l.findVarHandle(BufferedChannel.class, "subscribers", Object.class);
             SENDER_WIP = l.findVarHandle(BufferedChannel.class, "senderWip", int.class);
             OVERFLOW_COUNT = l.findVarHandle(BufferedChannel.class, "overflowCount", int.class);
-            UPSTREAM = l.findVarHandle(BufferedChannel.class, "upstream", Flow.Subscription.class);
-            OUTSTANDING = l.findVarHandle(BufferedChannel.class, "outstanding", long.class);
-            CREDIT = l.findVarHandle(BufferedChannel.class, "credit", long.class);
-            UPSTREAM_PENDING = l.findVarHandle(BufferedChannel.class, "upstreamPending", long.class);
-            UPSTREAM_WIP = l.findVarHandle(BufferedChannel.class, "upstreamWip", int.class);
+            UPSTREAM = l.findVarHandle(BufferedChannel.class, "upstream", Upstream.class);
             REMAINDER_WIP = l.findVarHandle(BufferedChannel.class, "remainderWip", int.class);
             HANDLES = l.findVarHandle(BufferedChannel.class, "handles", int.class);
         } catch (ReflectiveOperationException e) {
