@@ -36,15 +36,16 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
      * actor runs one message at a time on its dispatcher, `throughput` per turn.
      *
      * Written only on the actor's turn (the loop thread of the moment, serialised by the loop's wip):
-     *   behavior, incarnation, paused, restartGen, budget, deferred; the loop's processed count
-     *   and systemNext flag (ActorLoop: no per-message write lands on this object, whose mailbox
-     *   and state every tell reads).
+     *   behavior, incarnation, paused; in Extras restartGen, budget, deferred; the loop's processed
+     *   count (ActorLoop: no per-message write lands on this object, whose mailbox and state every
+     *   tell reads).
      * Written by any thread:
      *   system   — system messages (Stop, Resume, RestartAll, ChildFailed, Watched); the loop polls
      *              them before mailbox messages, also while paused.
      *   state    — RUNNING -> STOPPING (by the actor's turn) / -> TERMINATED (by onComplete).
-     *   watchers, children — concurrent maps.
-     *   dropped, deadLettered — getAndAdd.
+     *   extras   — CAS null -> Extras (the rarely used parts; see Extras).
+     *   watchers, children — concurrent maps (in Extras).
+     *   dropped, deadLettered — getAndAdd (in Extras).
      *   drainLeftovers() — the mailbox's drainRemaining(), serialised there, between the loop's end and racing tells.
      *
      * A tell that races with the mailbox's close can enqueue after the loop's last look at the
@@ -63,29 +64,20 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     final ActorSystemImpl sys;
     final ActorCell<?> parent;
     final String name;
-    private String path; // built on first use; a racy cache of an immutable String
     private final Supplier<? extends Behavior<M>> factory;
     final ActorOptions options;
     final BufferedChannel<Object> mailbox;
     private final ActorLoop loop;
     // created on first use (CAS null -> value), so that an idle actor holds none of them
     private volatile ConcurrentLinkedQueue<Object> systemQueue;
-    private volatile Map<String, ActorCell<?>> children;
-    private volatile Map<ActorCell<?>, Object> watchers;
-    private volatile CompletableFuture<Void> termination; // ENDED once the actor has ended
+    private volatile Extras extras; // what most actors never need (see Extras)
 
     // actor-turn state
     private Behavior<M> behavior;
     private Actor<M> incarnation;
     boolean paused;
-    private int restartGen;
-    private RestartBudget budget; // actor-turn state, created at the first restart
-    private Throwable stopCause;
-    private List<Watched> deferred; // watch signals that came while a restart was pending
 
     private volatile int state;
-    private volatile long dropped;
-    private volatile long deadLettered;
 
     ActorCell(ActorSystemImpl sys, ActorCell<?> parent, String name, Supplier<? extends Behavior<M>> factory,
               ActorOptions options) {
@@ -113,14 +105,20 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
 
     @Override
     public String path() {
-        String p = path;
+        Extras x = extras();
+        String p = x.path;
         if (p == null) {
-            path = p = (parent == null ? "/" : parent.path() + "/") + name;
+            x.path = p = (parent == null ? "/" : parent.path() + "/") + name;
         }
         return p;
     }
 
     // ------------------------------------------------------------------ lazily created parts
+
+    private Extras extras() {
+        Extras x = extras;
+        return x != null ? x : Lazy.get(EXTRAS, this, Extras::new);
+    }
 
     /** The system queue, or {@code null} if no system message ever came (the loop reads it). */
     ConcurrentLinkedQueue<Object> systemQueue() {
@@ -129,16 +127,23 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
 
     /** The children by name, created for the first child (any thread may spawn into it). */
     Map<String, ActorCell<?>> childMap() {
-        return Lazy.get(CHILDREN, this, ConcurrentHashMap::new);
+        return Lazy.get(Extras.CHILDREN, extras(), ConcurrentHashMap::new);
     }
 
     Iterable<ActorCell<?>> childCells() {
-        Map<String, ActorCell<?>> m = children;
+        Extras x = extras;
+        Map<String, ActorCell<?>> m = x != null ? x.children : null;
         return m == null ? List.of() : m.values();
     }
 
     private Map<ActorCell<?>, Object> watcherMap() {
-        return Lazy.get(WATCHERS, this, ConcurrentHashMap::new);
+        return Lazy.get(Extras.WATCHERS, extras(), ConcurrentHashMap::new);
+    }
+
+    /** Why the actor stopped ({@code null} if it stopped normally or runs). */
+    private Throwable stopCause() {
+        Extras x = extras;
+        return x != null ? x.stopCause : null;
     }
 
     /**
@@ -147,7 +152,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
      * or there (if the end came first, this returns ENDED).
      */
     CompletableFuture<Void> termination() {
-        return Lazy.get(TERMINATION, this, CompletableFuture::new);
+        return Lazy.get(Extras.TERMINATION, extras(), CompletableFuture::new);
     }
 
     @Override
@@ -196,7 +201,8 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
 
     @Override
     public MailboxStats stats() {
-        return new MailboxStats(mailbox.size(), loop.processed(), dropped, deadLettered);
+        Extras x = extras;
+        return new MailboxStats(mailbox.size(), loop.processed(), x != null ? x.dropped : 0L, x != null ? x.deadLettered : 0L);
     }
 
     @Override
@@ -205,12 +211,12 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     }
 
     private void onDropped(Object message) {
-        DROPPED.getAndAdd(this, 1L);
+        Extras.DROPPED.getAndAdd(extras(), 1L);
         sys.deadLetter(this, message, DeadLetter.Reason.DROPPED, null);
     }
 
     void countDeadLetter() {
-        DEAD_LETTERED.getAndAdd(this, 1L);
+        Extras.DEAD_LETTERED.getAndAdd(extras(), 1L);
     }
 
     long processedCount() {
@@ -218,7 +224,8 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     }
 
     long droppedCount() {
-        return dropped;
+        Extras x = extras;
+        return x != null ? x.dropped : 0L;
     }
 
     // ------------------------------------------------------------------ system messages (any thread)
@@ -294,7 +301,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
             // ending or ended: signal once it has left the registries, exactly once (the remove decides)
             target.termination().whenComplete((v, e) -> {
                 if (target.watcherMap().remove(this) != null) {
-                    enqueueSystem(new Watched(target, message, target.stopCause));
+                    enqueueSystem(new Watched(target, message, target.stopCause()));
                 }
             });
         }
@@ -302,8 +309,10 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
 
     @Override
     public void unwatch(ActorRef<?> ref) {
-        if (ref instanceof ActorCell<?> target && target.watchers != null) {
-            target.watchers.remove(this);
+        Extras x = ref instanceof ActorCell<?> target ? target.extras : null;
+        Map<ActorCell<?>, Object> ws = x != null ? x.watchers : null;
+        if (ws != null) {
+            ws.remove(this);
         }
     }
 
@@ -333,13 +342,12 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     @Override
     @SuppressWarnings("unchecked")
     public void onNext(Object o) {
-        if (loop.systemNext) { // not `o instanceof SystemMessage`: a failing interface check scans the message class's interfaces
-            loop.systemNext = false;
-            onSystem((SystemMessage) o);
+        if (o instanceof SystemMessage m) { // a class check: see SystemMessage
+            onSystem(m);
             return;
         }
         if (state != RUNNING || behavior == null) {
-            sys.deadLetter(this, o, DeadLetter.Reason.STOPPED, stopCause);
+            sys.deadLetter(this, o, DeadLetter.Reason.STOPPED, stopCause());
             return;
         }
         handle((M) o, o);
@@ -377,8 +385,9 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         if (state == TERMINATED) {
             return;
         }
-        if (stopCause == null) {
-            stopCause = throwable;
+        Extras x = extras();
+        if (x.stopCause == null) {
+            x.stopCause = throwable;
         }
         state = STOPPING;
         mailbox.close();
@@ -412,17 +421,18 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
             parent.childMap().remove(name, this);
         }
         sys.terminated(this); // before the watchers: on Terminated the name is free and children() is without it
-        Map<ActorCell<?>, Object> ws = watchers;
+        Extras x = extras(); // made here if nobody needed it yet: its termination field must see the end (see Extras)
+        Map<ActorCell<?>, Object> ws = x.watchers;
         if (ws != null) {
             for (ActorCell<?> w : ws.keySet()) {
                 Object msg = ws.remove(w);
                 if (msg != null) {
-                    w.enqueueSystem(new Watched(this, msg, stopCause));
+                    w.enqueueSystem(new Watched(this, msg, x.stopCause));
                 }
             }
         }
         @SuppressWarnings("unchecked")
-        CompletableFuture<Void> t = (CompletableFuture<Void>) TERMINATION.getAndSet(this, ENDED);
+        CompletableFuture<Void> t = (CompletableFuture<Void>) Extras.TERMINATION.getAndSet(x, ENDED);
         if (t != null) {
             t.complete(null);
         }
@@ -446,11 +456,12 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
                 incarnation.preStart(this);
             }
             behavior = b; // only a started instance handles messages; failed() sees null if preStart threw
-            if (deferred != null) { // signals that came during the restart: for the fresh instance
-                for (Watched w : deferred) {
+            Extras x = extras;
+            if (x != null && x.deferred != null) { // signals that came during the restart: for the fresh instance
+                for (Watched w : x.deferred) {
                     enqueueSystem(w);
                 }
-                deferred = null;
+                x.deferred = null;
             }
         } catch (Throwable ex) {
             rethrowFatal(ex);
@@ -463,7 +474,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         if (m instanceof Stop) {
             stopSelf(null);
         } else if (m instanceof Resume r) {
-            if (r.gen == restartGen && paused) {
+            if (paused && r.gen == extras().restartGen) {
                 paused = false;
                 create();
             }
@@ -480,10 +491,11 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
                 return;
             }
             if (behavior == null) { // restarting: keep it for the fresh instance
-                if (deferred == null) {
-                    deferred = new ArrayList<>();
+                Extras x = extras();
+                if (x.deferred == null) {
+                    x.deferred = new ArrayList<>();
                 }
-                deferred.add(w);
+                x.deferred.add(w);
                 return;
             }
             if (w.message != NO_MESSAGE) {
@@ -519,10 +531,11 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
                 }
                 return;
             case RESTART:
-                if (budget == null) {
-                    budget = new RestartBudget(options.supervision(), sys.clock);
+                Extras x = extras();
+                if (x.budget == null) {
+                    x.budget = new RestartBudget(options.supervision(), sys.clock);
                 }
-                int n = budget.tryRestart();
+                int n = x.budget.tryRestart();
                 if (n < 0) {
                     stopSelf(ex); // restart limit reached
                     return;
@@ -569,7 +582,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         behavior = null;
         incarnation = null;
         paused = true; // the loop takes no mailbox message until Resume
-        int gen = ++restartGen;
+        int gen = ++extras().restartGen;
         Resume resume = new Resume(gen);
         if (ending.isEmpty()) {
             resumeAfter(resume, delayNanos);
@@ -593,7 +606,9 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         if (state != RUNNING) {
             return;
         }
-        stopCause = cause;
+        if (cause != null) {
+            extras().stopCause = cause;
+        }
         state = STOPPING;
         paused = false; // drain the rest to dead letters
         mailbox.close();
@@ -605,7 +620,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
 
     /** After the loop has ended: whatever is still in the mailbox goes to dead letters. Any thread, one at a time. */
     private void drainLeftovers() {
-        mailbox.drainRemaining(o -> sys.deadLetter(this, o, DeadLetter.Reason.STOPPED, stopCause));
+        mailbox.drainRemaining(o -> sys.deadLetter(this, o, DeadLetter.Reason.STOPPED, stopCause()));
     }
 
     static void rethrowFatal(Throwable ex) {
@@ -621,42 +636,112 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
 
     // ------------------------------------------------------------------ system messages
 
-    /** Marker of messages the loop handles itself. */
-    interface SystemMessage {
+    /**
+     * Messages the loop handles itself. An abstract class, not an interface: onNext tells them
+     * from user messages with {@code instanceof} on every message, and a class check is one
+     * compare at a fixed depth of the class's supertypes, where a failing interface check scans
+     * the message class's interfaces.
+     */
+    abstract static sealed class SystemMessage permits Stop, Resume, RestartAll, ChildFailed, Watched {
     }
 
-    enum Stop implements SystemMessage {
-        INSTANCE
+    static final class Stop extends SystemMessage {
+        static final Stop INSTANCE = new Stop();
     }
 
-    record Resume(int gen) implements SystemMessage {
+    static final class Resume extends SystemMessage {
+        final int gen;
+
+        Resume(int gen) {
+            this.gen = gen;
+        }
     }
 
-    record RestartAll(Throwable cause) implements SystemMessage {
+    static final class RestartAll extends SystemMessage {
+        final Throwable cause;
+
+        RestartAll(Throwable cause) {
+            this.cause = cause;
+        }
     }
 
-    record ChildFailed(ActorCell<?> child, Throwable cause) implements SystemMessage {
+    static final class ChildFailed extends SystemMessage {
+        final ActorCell<?> child;
+        final Throwable cause;
+
+        ChildFailed(ActorCell<?> child, Throwable cause) {
+            this.child = child;
+            this.cause = cause;
+        }
     }
 
-    record Watched(ActorCell<?> ref, Object message, Throwable cause) implements SystemMessage {
+    static final class Watched extends SystemMessage {
+        final ActorCell<?> ref;
+        final Object message;
+        final Throwable cause;
+
+        Watched(ActorCell<?> ref, Object message, Throwable cause) {
+            this.ref = ref;
+            this.message = message;
+            this.cause = cause;
+        }
     }
 
-    private static final VarHandle DROPPED;
-    private static final VarHandle DEAD_LETTERED;
+    /**
+     * The parts of an actor that most actors never use, in one object made on first use (CAS
+     * null -> Extras), so that an idle actor pays one reference for all of them (T7: the cell went
+     * from 112 to 64 bytes). Made by: a child spawn, a watch, termination(), path(), a drop or
+     * dead letter, a failure, a restart, a stop with a cause.
+     *
+     * Who writes what:
+     *   children, watchers, termination — CAS null -> value (Lazy), any thread; termination is
+     *     swapped to ENDED by onComplete, which makes the Extras itself if nobody did (one object
+     *     per ending actor), so that the CAS and the swap meet on the one field as before.
+     *   dropped, deadLettered — getAndAdd, any thread.
+     *   path — a racy cache of an immutable String.
+     *   restartGen, budget, deferred, stopCause — the actor's turn only (stopCause is read by
+     *     others only after the termination future completed, or racily for a dead letter's cause).
+     */
+    static final class Extras {
+        String path;
+        volatile Map<String, ActorCell<?>> children;
+        volatile Map<ActorCell<?>, Object> watchers;
+        volatile CompletableFuture<Void> termination; // ENDED once the actor has ended
+        volatile long dropped;
+        volatile long deadLettered;
+        int restartGen;
+        RestartBudget budget; // created at the first restart
+        Throwable stopCause;
+        List<Watched> deferred; // watch signals that came while a restart was pending
+
+        static final VarHandle DROPPED;
+        static final VarHandle DEAD_LETTERED;
+        static final VarHandle CHILDREN;
+        static final VarHandle WATCHERS;
+        static final VarHandle TERMINATION;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                DROPPED = l.findVarHandle(Extras.class, "dropped", long.class);
+                DEAD_LETTERED = l.findVarHandle(Extras.class, "deadLettered", long.class);
+                CHILDREN = l.findVarHandle(Extras.class, "children", Map.class);
+                WATCHERS = l.findVarHandle(Extras.class, "watchers", Map.class);
+                TERMINATION = l.findVarHandle(Extras.class, "termination", CompletableFuture.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+    }
+
     private static final VarHandle SYSTEM_QUEUE;
-    private static final VarHandle CHILDREN;
-    private static final VarHandle WATCHERS;
-    private static final VarHandle TERMINATION;
+    private static final VarHandle EXTRAS;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            DROPPED = l.findVarHandle(ActorCell.class, "dropped", long.class);
-            DEAD_LETTERED = l.findVarHandle(ActorCell.class, "deadLettered", long.class);
             SYSTEM_QUEUE = l.findVarHandle(ActorCell.class, "systemQueue", ConcurrentLinkedQueue.class);
-            CHILDREN = l.findVarHandle(ActorCell.class, "children", Map.class);
-            WATCHERS = l.findVarHandle(ActorCell.class, "watchers", Map.class);
-            TERMINATION = l.findVarHandle(ActorCell.class, "termination", CompletableFuture.class);
+            EXTRAS = l.findVarHandle(ActorCell.class, "extras", Extras.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -16,8 +16,6 @@ final class ActorLoop extends DeliveryLoop<Object> {
     private final ActorCell<?> cell;
     /** Messages the behavior handled; written only on the actor's turn (release store), read by stats. */
     private volatile long processed;
-    /** Set when pollNext returns a system message, cleared by the cell that handles it (the actor's turn only). */
-    boolean systemNext;
 
     ActorLoop(ActorCell<?> cell, Executor executor, int throughput) {
         super(cell, executor, throughput);
@@ -29,7 +27,6 @@ final class ActorLoop extends DeliveryLoop<Object> {
         java.util.Queue<Object> q = cell.systemQueue();
         Object s = q != null ? q.poll() : null;
         if (s != null) {
-            systemNext = true;
             return s;
         }
         return cell.paused ? null : cell.mailbox.pollItem();
