@@ -202,6 +202,17 @@ public final class BenchRunner {
         record(c, "spawn-1M-seconds", "s", r.spawnSeconds() * 1_000_000 / n);
         log.printf("  %-44s %8.1f B retained per idle actor; spawned in %.3f s, all started after %.3f s%n",
                 "FlowRelay actor", r.bytesPerActor(), r.spawnSeconds(), r.startedSeconds());
+        collectGarbage();
+        // a reference, not a target: the same measurement for Pekko typed
+        Footprint.Result p = Footprint.measurePekko(n);
+        Scenarios.Case pc = new Scenarios.Case("T7.pekko", "T7", "footprint", "Pekko typed actor (reference)", false,
+                Scenarios.Kind.THROUGHPUT, n, n, null, null);
+        record(pc, "bytes-per-idle-actor", "B", p.bytesPerActor());
+        record(pc, "spawn-seconds", "s", p.spawnSeconds());
+        record(pc, "all-started-seconds", "s", p.startedSeconds());
+        record(pc, "spawn-1M-seconds", "s", p.spawnSeconds() * 1_000_000 / n);
+        log.printf("  %-44s %8.1f B retained per idle actor; spawned in %.3f s, all started after %.3f s%n",
+                pc.subject(), p.bytesPerActor(), p.spawnSeconds(), p.startedSeconds());
     }
 
     private void allocation() throws Exception {

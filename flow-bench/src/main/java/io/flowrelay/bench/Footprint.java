@@ -4,6 +4,8 @@ import io.flowrelay.actor.ActorSystem;
 import io.flowrelay.actor.Behavior;
 import io.flowrelay.actor.Behaviors;
 
+import org.apache.pekko.actor.typed.Props;
+
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +16,10 @@ import java.util.concurrent.TimeUnit;
  * started, and the heap they retain (heap in use after full GCs, before and after, divided by
  * {@code n}). What is counted is everything an idle actor keeps alive: its cell, mailbox, turn
  * loop, its entry in the system's registry and its name ("a" + index, about 48 bytes).
+ *
+ * <p>The same for Pekko typed, as a reference (T7 has no peer target): {@code n} actors spawned
+ * from a plain thread with {@code systemActorOf} (the typed API's spawn from outside an actor),
+ * each {@code Behaviors.setup} counting itself started, with the same names.
  */
 final class Footprint {
 
@@ -46,6 +52,33 @@ final class Footprint {
             return new Result(n, (spawned - t0) / 1e9, (allStarted - t0) / 1e9, (double) (after - before) / n);
         } finally {
             system.shutdown(Duration.ofSeconds(120)).toCompletableFuture().join();
+        }
+    }
+
+    static Result measurePekko(int n) throws Exception {
+        org.apache.pekko.actor.typed.ActorSystem<Void> system = PeerCases.pekko("bench-footprint-pekko");
+        try {
+            org.apache.pekko.actor.typed.Behavior<Object> idle =
+                    org.apache.pekko.actor.typed.javadsl.Behaviors.receiveMessage(m -> org.apache.pekko.actor.typed.javadsl.Behaviors.same());
+            CountDownLatch started = new CountDownLatch(n);
+            long before = usedAfterGc();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                system.systemActorOf(org.apache.pekko.actor.typed.javadsl.Behaviors.setup(ctx -> {
+                    started.countDown();
+                    return idle;
+                }), "a" + i, Props.empty());
+            }
+            long spawned = System.nanoTime();
+            if (!started.await(300, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(started.getCount() + " Pekko actors did not start within 300 s");
+            }
+            long allStarted = System.nanoTime();
+            long after = usedAfterGc();
+            return new Result(n, (spawned - t0) / 1e9, (allStarted - t0) / 1e9, (double) (after - before) / n);
+        } finally {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().get(120, TimeUnit.SECONDS);
         }
     }
 
