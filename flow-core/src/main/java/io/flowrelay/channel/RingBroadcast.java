@@ -428,10 +428,11 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
     }
 
     /**
-     * One subscriber: the kernel's delivery loop reading the ring at its own position. Under LAG,
-     * a subscriber that implements {@link LagListener} is wrapped in a {@link LagNotifier}.
+     * One subscriber (a {@link BroadcastSubscription}): the kernel's delivery loop reading the ring
+     * at its own position. Under LAG, a subscriber that implements {@link LagListener} is wrapped
+     * in a {@link LagNotifier}.
      */
-    static final class BroadcastSubscription<T> extends DeliveryLoop<T> {
+    abstract static sealed class BroadcastLoop<T> extends DeliveryLoop<T> permits BroadcastSubscription {
 
         private final RingBroadcast<T> parent;
         private LagNotifier<T> notifier; // LAG and a LagListener: gets the skipped counts; dropped at the end
@@ -439,11 +440,11 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
         private Throwable lagError;      // loop thread only: set when a non-listener lagged
         volatile long cursor;
 
-        BroadcastSubscription(RingBroadcast<T> parent, Flow.Subscriber<? super T> subscriber, long start) {
+        BroadcastLoop(RingBroadcast<T> parent, Flow.Subscriber<? super T> subscriber, long start) {
             this(parent, parent.hold || !(subscriber instanceof LagListener) ? null : new LagNotifier<>(subscriber), subscriber, start);
         }
 
-        private BroadcastSubscription(RingBroadcast<T> parent, LagNotifier<T> notifier, Flow.Subscriber<? super T> subscriber, long start) {
+        private BroadcastLoop(RingBroadcast<T> parent, LagNotifier<T> notifier, Flow.Subscriber<? super T> subscriber, long start) {
             super(notifier != null ? notifier : subscriber, parent.executor, parent.batch);
             this.parent = parent;
             this.notifier = notifier;
@@ -548,7 +549,24 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
         @Override
         protected void onFinished() {
             notifier = null; // RS 3.13
-            parent.detach(this);
+            parent.detach((BroadcastSubscription<T>) this);
+        }
+    }
+
+    /**
+     * A {@link BroadcastLoop} with 128 bytes of padding after its fields. Its loop writes its
+     * position per item and its demand, wip and cursor per batch, and reads the rest per item; the
+     * subscriptions of one broadcast are made one after another (and the collector copies them
+     * together, from the subscriber array), so without the padding two of them share a cache line,
+     * and two pool threads serving neighbours trade it on every item (like the JDK's
+     * {@code @Contended} SubmissionPublisher subscription). The object before ours ends in its own padding.
+     */
+    @SuppressWarnings("unused")
+    static final class BroadcastSubscription<T> extends BroadcastLoop<T> {
+        private long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
+
+        BroadcastSubscription(RingBroadcast<T> parent, Flow.Subscriber<? super T> subscriber, long start) {
+            super(parent, subscriber, start);
         }
     }
 
@@ -612,7 +630,7 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
             SUBSCRIBERS = l.findVarHandle(RingBroadcast.class, "subscribers", Object.class);
             SENDER_WIP = l.findVarHandle(RingBroadcast.class, "senderWip", int.class);
             LAGGED = l.findVarHandle(RingBroadcast.class, "lagged", long.class);
-            CURSOR = l.findVarHandle(BroadcastSubscription.class, "cursor", long.class);
+            CURSOR = l.findVarHandle(BroadcastLoop.class, "cursor", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
