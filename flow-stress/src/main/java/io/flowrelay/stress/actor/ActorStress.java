@@ -170,6 +170,40 @@ public final class ActorStress {
     }
 
     @JCStressTest
+    @Description("A watch races the watched actor's stop: the watcher is told exactly once (its watchWith message), whether the watch came before the end or after it (ADR 0009: both sides make the target's Extras on first use, and the termination future and its swap to ENDED meet on one field).")
+    @Outcome(id = "down=1, terminated", expect = ACCEPTABLE, desc = "the watcher got one signal; the target ended")
+    @Outcome(expect = FORBIDDEN, desc = "no signal (lost between the watch and the end), two signals, or the target did not end")
+    @State
+    public static class WatchVsStop extends Recorder {
+        final ActorSystem system = system();
+        final ActorRef<String> target = system.spawn("target", this::behavior, INLINE);
+        final AtomicInteger down = new AtomicInteger();
+        final ActorRef<String> watcher = system.spawn("watcher", () -> (ctx, msg) -> {
+            if ("watch".equals(msg)) {
+                ctx.watchWith(target, "down");
+            } else if ("down".equals(msg)) {
+                down.incrementAndGet();
+            }
+            return Behaviors.same();
+        }, INLINE);
+
+        @Actor
+        public void watch() {
+            watcher.tell("watch");
+        }
+
+        @Actor
+        public void stop() {
+            target.tell("stop");
+        }
+
+        @Arbiter
+        public void arbiter(L_Result r) {
+            r.r1 = "down=" + down.get() + ", " + (target.isTerminated() ? "terminated" : "running");
+        }
+    }
+
+    @JCStressTest
     @Description("Actor stage: an input races the cancel of its only subscriber. The input is delivered, dead-lettered, or left in the output for a later subscriber, exactly once; the upstream is cancelled; the first subscriber sees no rule broken.")
     @Outcome(id = "delivered, upstream cancelled, bad=0", expect = ACCEPTABLE, desc = "handled and delivered before the cancel")
     @Outcome(id = "dead-lettered, upstream cancelled, bad=0", expect = ACCEPTABLE, desc = "the stage ended first: dead letters")
