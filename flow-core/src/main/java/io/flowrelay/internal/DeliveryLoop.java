@@ -56,7 +56,12 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
      *              in a new task per submit; a separate reusable task cost 24 bytes per loop, per
      *              idle actor): exec() runs a turn and never reports completion, so the task can
      *              be submitted again; only the thread that owns wip submits it, so it is never
-     *              queued twice. Its status stays "not done"; its Future methods are not for use.
+     *              queued twice. Its status stays "not done": exec() lets nothing escape (a throw
+     *              would complete the task and no pool would run it again), cancel(boolean) is
+     *              the subscription's cancel(), complete/completeExceptionally refuse; a pool's
+     *              shutdownNow() still drops a queued turn (the loop then never runs again, as
+     *              with any task it drops). On JDK 21+ a submission from outside the pool also
+     *              sets a bit in the task's status word: one atomic write per wake-up.
      * downstream — set in the constructor, nulled by run() when it finishes (RS 3.13).
      *
      * No lost wake-up: a producer publishes an item, issues a full fence, then reads wip
@@ -455,11 +460,40 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
 
     // ---------------------------------------------------------------- ForkJoinTask: a turn on a pool
 
-    /** One turn on a ForkJoinPool; never reports completion, so the pool runs the loop each time it is submitted. */
+    /**
+     * One turn on a ForkJoinPool; never reports completion, so the pool runs the loop each time it
+     * is submitted. What escapes a turn (a source hook that calls user code, an Error) goes to the
+     * thread's uncaught-exception handler, as a plain Runnable's would: a throw out of exec() would
+     * complete the task, and the pool would never run this loop again.
+     */
     @Override
     protected final boolean exec() {
-        run();
+        try {
+            run();
+        } catch (Throwable ex) {
+            Thread t = Thread.currentThread();
+            t.getUncaughtExceptionHandler().uncaughtException(t, ex);
+        }
         return false;
+    }
+
+    /** Cancels the subscription (as {@link #cancel()}); the task itself stays runnable, to deliver the end. */
+    @Override
+    public final boolean cancel(boolean mayInterruptIfRunning) {
+        cancel();
+        return false;
+    }
+
+    /** Refused: a delivery loop is not a result-bearing task. */
+    @Override
+    public final void complete(Void value) {
+        throw new UnsupportedOperationException("a subscription is not completed as a task");
+    }
+
+    /** Refused: a delivery loop is not a result-bearing task. */
+    @Override
+    public final void completeExceptionally(Throwable ex) {
+        throw new UnsupportedOperationException("a subscription is not completed as a task");
     }
 
     /** Not a result-bearing task: always {@code null}. */

@@ -30,6 +30,8 @@ class DeliveryLoopTest {
         final AtomicInteger finished = new AtomicInteger();
         volatile boolean done;
         volatile Throwable error;
+        /** If set, the next onDelivered throws it (a source hook that fails), once. */
+        final java.util.concurrent.atomic.AtomicReference<RuntimeException> failNextDelivered = new java.util.concurrent.atomic.AtomicReference<>();
 
         QueueLoop(Flow.Subscriber<? super Integer> subscriber, Executor executor, int batch) {
             super(subscriber, executor, batch);
@@ -76,6 +78,10 @@ class DeliveryLoopTest {
         @Override
         protected void onDelivered(long n) {
             delivered.addAndGet(n);
+            RuntimeException ex = failNextDelivered.getAndSet(null);
+            if (ex != null) {
+                throw ex;
+            }
         }
 
         @Override
@@ -417,6 +423,44 @@ class DeliveryLoopTest {
             assertEquals(List.of(0, 1, 2, 3, 4), ts.items());
             io.flowrelay.test.Await.until(() -> loop.finished.get() == 1, "onFinished");
             assertFalse(loop.finished.get() > 1);
+        }
+    }
+
+    @Test
+    void asAFutureTheLoopCancelsItsSubscriptionAndRefusesToComplete() {
+        ManualExecutor ex = new ManualExecutor();
+        TestSubscriber<Integer> ts = TestSubscriber.create(0);
+        QueueLoop loop = new QueueLoop(ts, ex, 16);
+        loop.start();
+        ex.runAll();
+        assertFalse(loop.cancel(true), "a subscription is never cancelled as a task");
+        assertTrue(loop.cancelled(), "but the Future's cancel cancels the subscription");
+        assertFalse(loop.isCancelled(), "the task stays runnable: it still has to finish");
+        ex.runAll();
+        assertEquals(1, loop.finished.get());
+        assertThrows(UnsupportedOperationException.class, () -> loop.complete(null));
+        assertThrows(UnsupportedOperationException.class, () -> loop.completeExceptionally(new Exception("x")));
+        assertFalse(loop.isDone());
+    }
+
+    @Test
+    void onAPoolWhatEscapesATurnGoesToTheHandlerAndTheTaskDoesNotComplete() throws Exception {
+        java.util.concurrent.LinkedBlockingQueue<Throwable> reported = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(1,
+                java.util.concurrent.ForkJoinPool.defaultForkJoinWorkerThreadFactory, (t, e) -> reported.add(e), true);
+        try {
+            TestSubscriber<Integer> ts = TestSubscriber.create(Long.MAX_VALUE);
+            QueueLoop loop = new QueueLoop(ts, pool, 16);
+            loop.failNextDelivered.set(new IllegalStateException("a source hook failed"));
+            loop.start();
+            ts.awaitSubscribed();
+            loop.emit(1);
+            Throwable t = reported.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(t instanceof IllegalStateException, "reported to the pool's handler: " + t);
+            assertFalse(loop.isDone(), "the task did not complete: a pool may run it again");
+            assertFalse(loop.isCompletedAbnormally());
+        } finally {
+            pool.shutdownNow();
         }
     }
 }
