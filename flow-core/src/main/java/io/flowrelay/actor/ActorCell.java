@@ -691,7 +691,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
      * The parts of an actor that most actors never use, in one object made on first use (CAS
      * null -> Extras), so that an idle actor pays one reference for all of them (T7: the cell went
      * from 112 to 64 bytes). Made by: a child spawn, a watch, termination(), path(), a drop or
-     * dead letter, a failure, a restart, a stop with a cause.
+     * dead letter (a failed message is one), a restart, a stop with a cause, the actor's end.
      *
      * Who writes what:
      *   children, watchers, termination — CAS null -> value (Lazy), any thread; termination is

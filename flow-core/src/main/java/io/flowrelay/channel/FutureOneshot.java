@@ -33,7 +33,7 @@ final class FutureOneshot<T> implements Oneshot<T> {
      * subscribers — copy-on-write (LoopArray): added by subscribe(), removed by a finished loop.
      * OneshotSubscription.taken — only its loop reads and writes it.
      *
-     * No lost wake-up: the winner CASes result (volatile), then reads the array and schedules
+     * No lost wake-up: the winner CASes result (volatile), then reads the loop set and schedules
      * every loop; subscribe() adds its loop (CAS), then starts it, and the loop reads result.
      */
 

@@ -63,9 +63,9 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
      * lagged     — getAndAdd by loops that skipped positions.
      *
      * Joining without a gap (HOLD): subscribe() reads tail t0, sets cursor = t0, adds the loop
-     * (CAS: full fence), re-reads tail t1 and starts at t1. A publisher that read the array
+     * (CAS: full fence), re-reads tail t1 and starts at t1. A publisher that read the set
      * before the add read its tail before that too, so it claims p <= t1 and overwrites only
-     * position p - capacity < t1; one that reads the array after the add gates on cursor >= t0.
+     * position p - capacity < t1; one that reads the set after the add gates on cursor >= t0.
      * Raising the cursor from t0 to t1 is progress like a delivery: it runs the sender drain.
      *
      * No lost wake-up: a loop leaves with a full-fence getAndAdd on wip, then reads tail: a claim
@@ -201,7 +201,7 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
 
     /**
      * HOLD: a lower bound of every subscriber's cursor (or {@code t} without subscribers). Reads
-     * the array after the caller read {@code t} (see the joining note).
+     * the subscriber set after the caller read {@code t} (see the joining note).
      */
     private long gate(long t) {
         Gate g = gate;
@@ -559,7 +559,9 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
      * subscriptions of one broadcast are made one after another (and the collector copies them
      * together, from the subscriber array), so without the padding two of them share a cache line,
      * and two pool threads serving neighbours trade it on every item (like the JDK's
-     * {@code @Contended} SubmissionPublisher subscription). The object before ours ends in its own padding.
+     * {@code @Contended} SubmissionPublisher subscription). Only the end is padded: once the
+     * collector has put the subscriptions side by side, the one before ours ends in its padding;
+     * before that, what precedes ours is whatever was allocated before it (the last set array).
      */
     @SuppressWarnings("unused")
     static final class BroadcastSubscription<T> extends BroadcastLoop<T> {

@@ -44,15 +44,16 @@ public final class BufferedChannel<T> implements Channel<T> {
      *                and take items straight from them (CAS WAITING -> DONE). A SenderQueue:
      *                hot paths read its count, never 0 while a waiter is queued.
      * Consumers: receivers (parked receive() calls, Waiter queue) and subscriptions (one
-     * DeliveryLoop each, in the copy-on-write `subscribers` array).
+     * DeliveryLoop each, in the copy-on-write `subscribers` set: null, one loop or an array, LoopArray).
      *
      * Who writes what:
      *   state      — CLOSED | FAILED bits, set once by close()/fail() (StateWord).
      *   error      — CAS null -> t by fail(), before the state CAS.
-     *   subscribers— CAS of a new array by subscribe() and by a finished subscription.
+     *   subscribers— CAS of a new set (LoopArray) by subscribe() and by a finished subscription.
      *   upstream   — CAS null -> Upstream (the link to the subscription, made by onSubscribe; a
      *                channel that is never subscribed to a publisher, like a mailbox, holds none of
-     *                its fields), swapped to UPSTREAM_DONE by a terminal event or by close(); never
+     *                its fields), set to UPSTREAM_DONE by the upstream's terminal signal, swapped
+     *                to it by close() (which then cancels the link it took); never
      *                leaves UPSTREAM_DONE, so a channel has at most one link in its life. The last
      *                subscriber leaving closes the channel (RS 2.6).
      *   Upstream.outstanding — upstream demand not yet delivered: raised only inside the upstream
