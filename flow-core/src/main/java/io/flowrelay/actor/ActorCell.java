@@ -343,17 +343,22 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     @SuppressWarnings("unchecked")
     public void onNext(Object o) {
         if (o instanceof SystemMessage m) { // a class check: see SystemMessage
+            loop.notHandled();
             onSystem(m);
             return;
         }
         if (state != RUNNING || behavior == null) {
+            loop.notHandled();
             sys.deadLetter(this, o, DeadLetter.Reason.STOPPED, stopCause());
             return;
         }
-        handle((M) o, o);
+        if (!handle((M) o, o)) {
+            loop.notHandled();
+        }
     }
 
-    private void handle(M message, Object original) {
+    /** Runs the behavior on a message; {@code false} if it failed (supervision has been applied). */
+    private boolean handle(M message, Object original) {
         Behavior<M> next;
         try {
             next = behavior.receive(this, message);
@@ -363,10 +368,10 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         } catch (Throwable ex) {
             rethrowFatal(ex);
             failed(ex, original);
-            return;
+            return false;
         }
-        loop.handled();
         become(next);
+        return true;
     }
 
     private void become(Behavior<M> next) {
@@ -499,7 +504,9 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
                 return;
             }
             if (w.message != NO_MESSAGE) {
-                handle((M) w.message, w.message);
+                if (handle((M) w.message, w.message)) {
+                    loop.handledOutOfBand(); // a watchWith message counts as a handled message
+                }
             } else if (incarnation != null) {
                 Behavior<M> next;
                 try {

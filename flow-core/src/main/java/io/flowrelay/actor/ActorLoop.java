@@ -14,7 +14,13 @@ import java.util.concurrent.Executor;
 final class ActorLoop extends DeliveryLoop<Object> {
 
     private final ActorCell<?> cell;
-    /** Messages the behavior handled; written only on the actor's turn (release store), read by stats. */
+    /**
+     * Messages the behavior handled: the loop's delivered count, published per turn (and every
+     * {@code throughput} messages; see onTurnDelivered), less the ones it did not handle (system
+     * messages, failures, dead letters), taken off as they happen. Written only on the actor's turn
+     * (release stores), read by stats: never per message, because the line it is on may be another
+     * actor's (a per-message write here kept two ping-pong actors at 0.93 µs a round trip instead of 0.26).
+     */
     private volatile long processed;
 
     ActorLoop(ActorCell<?> cell, Executor executor, int throughput) {
@@ -62,13 +68,24 @@ final class ActorLoop extends DeliveryLoop<Object> {
         cell.mailbox.consumed(n);
     }
 
-    /** After the behavior handled a message (on the actor's turn). */
-    void handled() {
+    @Override
+    protected void onTurnDelivered(long n) {
+        PROCESSED.setRelease(this, processed + n);
+    }
+
+    /** A delivered message that the behavior did not handle (on the actor's turn). */
+    void notHandled() {
+        PROCESSED.setRelease(this, processed - 1);
+    }
+
+    /** A message handled that did not come from the mailbox (a watchWith message; on the actor's turn). */
+    void handledOutOfBand() {
         PROCESSED.setRelease(this, processed + 1);
     }
 
+    /** Exact once the turn has ended; during a turn it may lag (its deliveries are not yet counted). */
     long processed() {
-        return processed;
+        return Math.max(0L, processed);
     }
 
     @Override

@@ -149,6 +149,21 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
     protected void onFinished() {
     }
 
+    /**
+     * Called by the loop with the number of {@code onNext} calls it completed since the last call:
+     * when a turn leaves, before a terminal signal, and every {@code batch} items of a long turn.
+     * Not per item or per batch: a count kept here is written where no other core reads it for
+     * every item (an actor's processed count).
+     */
+    protected void onTurnDelivered(long n) {
+    }
+
+    private void reportTurn(long n) {
+        if (n != 0L) {
+            onTurnDelivered(n);
+        }
+    }
+
     // ---------------------------------------------------------------- Flow.Subscription
 
     /** Starts delivery: the loop's first act is {@code onSubscribe}. Call once. */
@@ -256,10 +271,12 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
         }
         int missed = 1;
         int budget = batch;
+        long turn = 0L; // onNext calls completed and not yet reported (onTurnDelivered)
         boolean maySpin = false; // after a delivery only (a turn that found nothing expects nothing), once per empty stretch
         for (;;) {
             long r = requested;
             if (r == Demand.CANCELLED) {
+                reportTurn(turn);
                 Throwable bad = badRequest;
                 finish(a, bad == CANCELLED_PLAINLY ? null : bad);
                 return;
@@ -275,6 +292,7 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
                 } catch (Throwable ex) {
                     Demand.cancel(REQUESTED, this); // RS 2.13
                     onDelivered(e + 1);
+                    reportTurn(turn + e);
                     finish(a, ex);
                     return;
                 }
@@ -286,17 +304,21 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
             }
             if (e != 0L) {
                 maySpin = true;
+                turn += e;
                 Demand.produced(REQUESTED, this, e);
                 onDelivered(e);
                 continue; // re-read demand and cancellation before deciding anything
             }
             if (isExhausted()) {
                 Demand.cancel(REQUESTED, this);
+                reportTurn(turn);
                 finish(a, terminalError(), true);
                 return;
             }
             if (budget == 0) {
                 budget = batch;
+                reportTurn(turn);
+                turn = 0L;
                 if (!othersWaiting()) {
                     continue;
                 }
@@ -309,6 +331,8 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
                 maySpin = false; // an item came while we spun: cheaper than leaving and being woken again
                 continue;
             }
+            reportTurn(turn); // before wip leaves: once it is 0, another thread may run this loop
+            turn = 0L;
             missed = (int) WIP.getAndAdd(this, -missed) - missed;
             if (missed == 0) {
                 // re-check after leaving: a producer that saw wip != 0 relies on us (see notes)
