@@ -314,4 +314,32 @@ class MailboxTest {
         assertEquals(dropped, system.deadLetters().count(), "every drop is a dead letter");
         assertEquals(dropped, a.stats().deadLettered());
     }
+
+    @Test
+    void processedCountsHandledMessagesOnlyAmongEverythingATurnDelivers() throws Exception {
+        ActorSystem system = kit.system("processed");
+        ActorRef<String> other = system.spawn("other", () -> (ctx, m) -> Behaviors.stopped());
+        CompletableFuture<Void> down = new CompletableFuture<>();
+        ActorRef<String> a = system.spawn("a", () -> (ctx, m) -> {
+            switch (m) {
+                case "watch" -> ctx.watchWith(other, "down");
+                case "boom" -> throw new IllegalStateException("boom");
+                case "down" -> down.complete(null);
+                default -> { }
+            }
+            return Behaviors.same();
+        }, ActorOptions.defaults().supervision(SupervisorStrategy.resume()));
+        a.tell("watch");
+        a.tell("x");
+        a.tell("boom"); // fails: resumed, dead-lettered, not processed
+        a.tell("y");
+        other.tell("stop"); // a gets the termination as a system message, then handles "down"
+        down.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        // watch, x, y and the watchWith message; not the failure, not the system message
+        ActorTestKit.waitUntil(() -> a.stats().processed() == 4, "processed");
+        ActorTestKit.waitUntil(() -> a.stats().deadLettered() == 1, "the failed message dead-lettered");
+        assertEquals(4, a.stats().processed());
+        system.shutdown(WAIT).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(4, a.stats().processed(), "still exact after the end");
+    }
 }
