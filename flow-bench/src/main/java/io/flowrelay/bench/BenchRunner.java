@@ -204,27 +204,21 @@ public final class BenchRunner {
     private void footprint() throws Exception {
         int n = quick ? 100_000 : 1_000_000;
         log.printf("T7  footprint: %,d idle actors%n", n);
-        Footprint.Result r = Footprint.measure(n);
-        Scenarios.Case c = new Scenarios.Case("T7.flowrelay", "T7", "footprint", "FlowRelay actor", true,
-                Scenarios.Kind.THROUGHPUT, n, n, null, null);
+        footprintCase("T7.flowrelay", "FlowRelay actor", true, n, Footprint.measure(n));
+        collectGarbage();
+        // a reference, not a target: the same measurement for Pekko typed
+        footprintCase("T7.pekko", "Pekko typed actor (reference)", false, n, Footprint.measurePekko(n));
+    }
+
+    private void footprintCase(String id, String subject, boolean ours, int n, Footprint.Result r) {
+        Scenarios.Case c = new Scenarios.Case(id, "T7", "footprint", subject, ours, Scenarios.Kind.THROUGHPUT, n, n, null, null);
         record(c, "bytes-per-idle-actor", "B", r.bytesPerActor());
         record(c, "spawn-seconds", "s", r.spawnSeconds());
         record(c, "all-started-seconds", "s", r.startedSeconds());
         // the target is for 1M actors: scale a quick run's time linearly
         record(c, "spawn-1M-seconds", "s", r.spawnSeconds() * 1_000_000 / n);
         log.printf("  %-44s %8.1f B retained per idle actor; spawned in %.3f s, all started after %.3f s%n",
-                "FlowRelay actor", r.bytesPerActor(), r.spawnSeconds(), r.startedSeconds());
-        collectGarbage();
-        // a reference, not a target: the same measurement for Pekko typed
-        Footprint.Result p = Footprint.measurePekko(n);
-        Scenarios.Case pc = new Scenarios.Case("T7.pekko", "T7", "footprint", "Pekko typed actor (reference)", false,
-                Scenarios.Kind.THROUGHPUT, n, n, null, null);
-        record(pc, "bytes-per-idle-actor", "B", p.bytesPerActor());
-        record(pc, "spawn-seconds", "s", p.spawnSeconds());
-        record(pc, "all-started-seconds", "s", p.startedSeconds());
-        record(pc, "spawn-1M-seconds", "s", p.spawnSeconds() * 1_000_000 / n);
-        log.printf("  %-44s %8.1f B retained per idle actor; spawned in %.3f s, all started after %.3f s%n",
-                pc.subject(), p.bytesPerActor(), p.spawnSeconds(), p.startedSeconds());
+                subject, r.bytesPerActor(), r.spawnSeconds(), r.startedSeconds());
     }
 
     private void allocation() throws Exception {

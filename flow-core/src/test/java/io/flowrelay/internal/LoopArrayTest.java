@@ -7,8 +7,6 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,62 +32,17 @@ class LoopArrayTest {
         }
     }
 
-    /** A loop that only counts how often it was scheduled (its executor runs nothing). */
-    static final class CountingLoop extends DeliveryLoop<Object> {
-        final AtomicInteger submitted;
-
-        CountingLoop(AtomicInteger submitted) {
-            this(submitted, r -> submitted.incrementAndGet());
-        }
-
-        private CountingLoop(AtomicInteger submitted, Executor counting) {
-            super(new Flow.Subscriber<>() {
-                @Override
-                public void onSubscribe(Flow.Subscription s) {
-                }
-
-                @Override
-                public void onNext(Object item) {
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                }
-
-                @Override
-                public void onComplete() {
-                }
-            }, counting, 1);
-            this.submitted = submitted;
-        }
-
-        @Override
-        protected Object pollNext() {
-            return null;
-        }
-
-        @Override
-        protected boolean hasMore() {
-            return false;
-        }
-
-        @Override
-        protected boolean isExhausted() {
-            return false;
-        }
-
-        @Override
-        protected Throwable terminalError() {
-            return null;
-        }
+    /** A loop (DeliveryLoopTest's) whose executor runs nothing and counts how often it was handed the loop. */
+    private static DeliveryLoopTest.QueueLoop countingLoop(AtomicInteger submitted) {
+        return new DeliveryLoopTest.QueueLoop(io.flowrelay.test.TestSubscriber.create(0), r -> submitted.incrementAndGet(), 1);
     }
 
     @Test
     void theRepresentationFollowsTheSize() {
         AtomicInteger n = new AtomicInteger();
-        CountingLoop a = new CountingLoop(n);
-        CountingLoop b = new CountingLoop(n);
-        CountingLoop c = new CountingLoop(n);
+        DeliveryLoopTest.QueueLoop a = countingLoop(n);
+        DeliveryLoopTest.QueueLoop b = countingLoop(n);
+        DeliveryLoopTest.QueueLoop c = countingLoop(n);
         assertEquals(0, LoopArray.size(set));
         assertFalse(LoopArray.isMany(set));
 
@@ -106,7 +59,7 @@ class LoopArrayTest {
         assertEquals(3, LoopArray.size(set));
         assertSame(b, LoopArray.get(set, 1));
 
-        assertFalse(LoopArray.remove(SET, this, new CountingLoop(n)), "not a member");
+        assertFalse(LoopArray.remove(SET, this, countingLoop(n)), "not a member");
         assertTrue(LoopArray.remove(SET, this, a));
         assertEquals(2, LoopArray.size(set));
         assertTrue(LoopArray.remove(SET, this, c));
@@ -122,12 +75,12 @@ class LoopArrayTest {
         AtomicInteger n = new AtomicInteger();
         LoopArray.scheduleAll(set); // empty: nothing
         assertFalse(LoopArray.wakeOne(set));
-        CountingLoop a = new CountingLoop(n);
+        DeliveryLoopTest.QueueLoop a = countingLoop(n);
         LoopArray.add(SET, this, a);
         LoopArray.scheduleAll(set);
         assertEquals(1, n.get());
-        CountingLoop b = new CountingLoop(n);
-        CountingLoop c = new CountingLoop(n);
+        DeliveryLoopTest.QueueLoop b = countingLoop(n);
+        DeliveryLoopTest.QueueLoop c = countingLoop(n);
         LoopArray.add(SET, this, b);
         LoopArray.add(SET, this, c);
         LoopArray.scheduleAll(set); // a is still "running" (wip 1): only b and c are submitted
@@ -144,22 +97,22 @@ class LoopArrayTest {
             set = null;
             int threads = 4;
             int each = 50;
-            List<List<CountingLoop>> mine = new ArrayList<>();
+            List<List<DeliveryLoopTest.QueueLoop>> mine = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                List<CountingLoop> l = new ArrayList<>();
+                List<DeliveryLoopTest.QueueLoop> l = new ArrayList<>();
                 for (int i = 0; i < each; i++) {
-                    l.add(new CountingLoop(n));
+                    l.add(countingLoop(n));
                 }
                 mine.add(l);
             }
             CountDownLatch go = new CountDownLatch(1);
             CountDownLatch done = new CountDownLatch(threads);
             for (int t = 0; t < threads; t++) {
-                List<CountingLoop> l = mine.get(t);
+                List<DeliveryLoopTest.QueueLoop> l = mine.get(t);
                 Thread th = new Thread(() -> {
                     try {
                         go.await();
-                        for (CountingLoop x : l) {
+                        for (DeliveryLoopTest.QueueLoop x : l) {
                             LoopArray.add(SET, this, x);
                         }
                         for (int i = 0; i < l.size(); i += 2) { // every other one leaves again
@@ -176,7 +129,7 @@ class LoopArrayTest {
             go.countDown();
             assertTrue(done.await(10, TimeUnit.SECONDS));
             assertEquals(threads * each / 2, LoopArray.size(set), "round " + round);
-            for (List<CountingLoop> l : mine) {
+            for (List<DeliveryLoopTest.QueueLoop> l : mine) {
                 for (int i = 1; i < l.size(); i += 2) {
                     boolean found = false;
                     for (int j = 0; j < LoopArray.size(set); j++) {
