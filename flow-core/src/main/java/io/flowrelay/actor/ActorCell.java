@@ -126,14 +126,15 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     }
 
     /** The children by name, created for the first child (any thread may spawn into it). */
-    Map<String, ActorCell<?>> childMap() {
-        return Lazy.get(Extras.CHILDREN, extras(), ConcurrentHashMap::new);
+    ActorNames childNames() {
+        return Lazy.get(Extras.CHILDREN, extras(), ActorNames::new);
     }
 
-    Iterable<ActorCell<?>> childCells() {
+    /** The living children now (a copy). */
+    List<ActorCell<?>> childCells() {
         Extras x = extras;
-        Map<String, ActorCell<?>> m = x != null ? x.children : null;
-        return m == null ? List.of() : m.values();
+        ActorNames names = x != null ? x.children : null;
+        return names == null ? List.of() : names.snapshot();
     }
 
     private Map<ActorCell<?>, Object> watcherMap() {
@@ -318,11 +319,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
 
     @Override
     public List<ActorRef<?>> children() {
-        List<ActorRef<?>> list = new ArrayList<>();
-        for (ActorCell<?> c : childCells()) {
-            list.add(c);
-        }
-        return list;
+        return new ArrayList<>(childCells());
     }
 
     @Override
@@ -423,7 +420,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         behavior = null;
         incarnation = null;
         if (parent != null) {
-            parent.childMap().remove(name, this);
+            parent.childNames().remove(this);
         }
         sys.terminated(this); // before the watchers: on Terminated the name is free and children() is without it
         Extras x = extras(); // made here if nobody needed it yet: its termination field must see the end (see Extras)
@@ -711,7 +708,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
      */
     static final class Extras {
         String path;
-        volatile Map<String, ActorCell<?>> children;
+        volatile ActorNames children;
         volatile Map<ActorCell<?>, Object> watchers;
         volatile CompletableFuture<Void> termination; // ENDED once the actor has ended
         volatile long dropped;
@@ -732,7 +729,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
                 MethodHandles.Lookup l = MethodHandles.lookup();
                 DROPPED = l.findVarHandle(Extras.class, "dropped", long.class);
                 DEAD_LETTERED = l.findVarHandle(Extras.class, "deadLettered", long.class);
-                CHILDREN = l.findVarHandle(Extras.class, "children", Map.class);
+                CHILDREN = l.findVarHandle(Extras.class, "children", ActorNames.class);
                 WATCHERS = l.findVarHandle(Extras.class, "watchers", Map.class);
                 TERMINATION = l.findVarHandle(Extras.class, "termination", CompletableFuture.class);
             } catch (ReflectiveOperationException e) {

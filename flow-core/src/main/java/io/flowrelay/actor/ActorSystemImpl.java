@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -54,7 +53,7 @@ final class ActorSystemImpl implements ActorSystem {
     private final boolean ownsTimer;
     final DeferredTimeouts timeouts;
     private final DeadLettersImpl deadLetters = new DeadLettersImpl();
-    private final Map<String, ActorCell<?>> roots = new ConcurrentHashMap<>();
+    private final ActorNames roots = new ActorNames();
     private final AtomicInteger liveCount = new AtomicInteger();
     private final Set<ActorCell<?>> orphans = ConcurrentHashMap.newKeySet();
     private final Set<StageProcessor<?, ?>> stages = ConcurrentHashMap.newKeySet();
@@ -116,8 +115,8 @@ final class ActorSystemImpl implements ActorSystem {
             throw new IllegalStateException(parent.path() + " has stopped: cannot spawn " + actorName);
         }
         ActorCell<M> cell = new ActorCell<>(this, parent, actorName, factory, options);
-        Map<String, ActorCell<?>> siblings = parent == null ? roots : parent.childMap();
-        if (siblings.putIfAbsent(actorName, cell) != null) {
+        ActorNames siblings = parent == null ? roots : parent.childNames();
+        if (siblings.putIfAbsent(cell) != null) {
             throw new IllegalArgumentException("name taken: " + cell.path());
         }
         liveCount.getAndIncrement();
@@ -140,7 +139,7 @@ final class ActorSystemImpl implements ActorSystem {
         processedByEnded.add(cell.processedCount());
         droppedByEnded.add(cell.droppedCount());
         if (cell.parent == null) {
-            roots.remove(cell.name, cell);
+            roots.remove(cell);
         }
         if (shuttingDown) {
             orphans.remove(cell);
@@ -161,7 +160,7 @@ final class ActorSystemImpl implements ActorSystem {
     /** The actors that have not ended: the tree under the roots, and the orphans (see the notes). */
     private List<ActorCell<?>> liveCells() {
         List<ActorCell<?>> out = new ArrayList<>();
-        ArrayDeque<ActorCell<?>> todo = new ArrayDeque<>(roots.values());
+        ArrayDeque<ActorCell<?>> todo = new ArrayDeque<>(roots.snapshot());
         todo.addAll(orphans);
         for (ActorCell<?> c; (c = todo.poll()) != null; ) {
             if (!c.isTerminated()) {
