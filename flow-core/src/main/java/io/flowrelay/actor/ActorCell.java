@@ -37,8 +37,8 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
      *
      * Written only on the actor's turn (the loop thread of the moment, serialised by the loop's wip):
      *   behavior, incarnation, paused; in Extras restartGen, budget, deferred; the loop's processed
-     *   count (ActorLoop: no per-message write lands on this object, whose mailbox and state every
-     *   tell reads).
+     *   count (CountingLoop, published per turn: no per-message write lands on this object, whose
+     *   mailbox and state every tell reads).
      * Written by any thread:
      *   system   — system messages (Stop, Resume, RestartAll, ChildFailed, Watched); the loop polls
      *              them before mailbox messages, also while paused.

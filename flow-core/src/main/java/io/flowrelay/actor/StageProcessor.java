@@ -3,7 +3,6 @@ package io.flowrelay.actor;
 import io.flowrelay.channel.Overflow;
 import io.flowrelay.channel.SendResult;
 import io.flowrelay.internal.BufferedChannel;
-import io.flowrelay.internal.DeliveryLoop;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -35,8 +34,8 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
      *           decremented by the completing thread; the one that reaches 0 re-schedules the loop.
      * handler, flushed, stopped, stopError, budget — loop thread only (paused: volatile,
      *           also cleared by the timer after a backoff). The processed count is the loop's
-     *           (StageLoop.processed): a write per item here would share a line with `input`,
-     *           which upstream's onNext reads per item.
+     *           (CountingLoop: published per turn, not per item, since a write per item lands
+     *           on a line that upstream's onNext reads: `input`'s or the loop's wip).
      * downstreams — subscribers of `output` that have not left: +1 by subscribe(), -1 once per
      *           subscriber when it cancels or gets its terminal signal (Downstream.leave).
      * cancelled — set once by the cancel that takes `downstreams` to 0: the stage has no consumer
@@ -101,7 +100,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
     }
 
     long processedCount() {
-        return loop.processed;
+        return loop.processed();
     }
 
     /** System shutdown: stop pulling from upstream, finish what is queued, complete downstream. */
@@ -221,18 +220,22 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
         @SuppressWarnings("unchecked")
         public void onNext(Object o) {
             if (stopped) {
+                loop.notHandled();
                 sys.deadLetter(ref, o, DeadLetter.Reason.STOPPED, stopError);
                 return;
             }
             try {
                 if (o == FLUSH) {
+                    loop.notHandled();
                     handler.onComplete(emitter);
                 } else {
                     handler.onInput((I) o, emitter);
-                    PROCESSED.setRelease(loop, loop.processed + 1);
                 }
             } catch (Throwable ex) {
                 ActorCell.rethrowFatal(ex);
+                if (o != FLUSH) {
+                    loop.notHandled();
+                }
                 failed(ex, o == FLUSH ? null : o);
             }
         }
@@ -302,10 +305,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
     }
 
     /** The turn loop: inputs while nothing is pending; a flush once the input has completed. */
-    private final class StageLoop extends DeliveryLoop<Object> {
-
-        /** Inputs the handler took; written only on the stage's turn (release store), read by stats. */
-        volatile long processed;
+    final class StageLoop extends CountingLoop {
 
         StageLoop(Worker worker, Executor executor, int throughput) {
             super(worker, executor, throughput);
@@ -451,7 +451,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
 
         @Override
         public MailboxStats stats() {
-            return new MailboxStats(input.size(), loop.processed, 0, 0);
+            return new MailboxStats(input.size(), loop.processed(), 0, 0);
         }
 
         @Override
@@ -466,7 +466,6 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
     }
 
     private static final VarHandle PENDING;
-    private static final VarHandle PROCESSED;
     private static final VarHandle DOWNSTREAMS;
     private static final VarHandle LEFT;
 
@@ -474,7 +473,6 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             PENDING = l.findVarHandle(StageProcessor.class, "pending", int.class);
-            PROCESSED = l.findVarHandle(StageProcessor.StageLoop.class, "processed", long.class);
             DOWNSTREAMS = l.findVarHandle(StageProcessor.class, "downstreams", int.class);
             LEFT = l.findVarHandle(Downstream.class, "left", int.class);
         } catch (ReflectiveOperationException e) {
