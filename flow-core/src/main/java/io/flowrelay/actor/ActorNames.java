@@ -3,18 +3,21 @@ package io.flowrelay.actor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * The living actors of one parent, or the system's top-level actors, by name: an open-addressing
- * table (linear probing) of the cells themselves and their names' hashes, keyed by
- * {@link ActorCell#name}. Names are unique in it; a cell leaves it when it ends.
+ * The living actors of one parent, or the system's top-level actors, by name. Names are unique in
+ * it; a cell leaves it when it ends. A compact hash table: the cells in a dense array, in the order
+ * they came, and an open-addressing index (linear probing) of {hash, position} pairs in a
+ * {@code long[]}.
  *
  * <p>Why not a {@code ConcurrentHashMap}: it keeps a 32-byte node per entry (an idle actor's
- * largest cost after its own objects, and a million objects more for each young collection to
- * copy) and, while a million actors are spawned, resizes twenty times, making nodes as it goes;
- * that was half of a spawn's time. Here an entry is a slot of 8 bytes (a reference and a hash) in
- * arrays at most three quarters full, 11 to 21 bytes per actor, and a resize streams through them.
+ * largest cost after its own objects, and a million more objects for young collections to copy)
+ * and makes nodes again as it resizes. Here an actor costs a slot of 8 bytes in an index at most
+ * three quarters full and 4 bytes in the dense array: 14 to 28 bytes. A spawn touches one random
+ * line (the index slot; the dense array is appended to), as a map's bin does, and a resize reads
+ * the index in order without visiting a cell.
  */
 final class ActorNames {
 
@@ -25,24 +28,28 @@ final class ActorNames {
      * a release store of 0. A waiting thread spins, and yields now and then: the holder does a
      * few probes, or a resize, and never blocks, so nobody parks and no virtual thread pins its
      * carrier (no `synchronized`, DESIGN.md). The CAS and the release store order the plain
-     * fields: table and size are read and written only under the lock.
+     * fields, which are read and written only under the lock.
      *
-     * hashes, cells — null until the first insert; power-of-two arrays of the same length, slot
-     *         i holding a cell and its name's mixed hash (0: free). At most three quarters full
-     *         (grow 2x when an insert would pass that) and, above MIN_CAPACITY, at least an eighth
-     *         full (shrink 2x on a remove below it), so a system that ended a million actors gives
-     *         its memory back. A cell's home slot is the low bits of the hash: a shrink folds the
-     *         upper half onto the lower, so removing in slot order (as a shutdown does) leaves the
-     *         rest as sparse as before. (With the top bits a shrink merges neighbours, doubling
-     *         the density of what is left, and ending a million actors that way took minutes.)
-     *         A remove shifts the rest of the run back into the hole: no tombstones.
+     * cells — the cells present, in cells[0, size); null until the first insert. A remove moves
+     *         the last cell into the hole (and repoints its index slot). Grows 2x when full,
+     *         shrinks 2x when less than a quarter full (above MIN_CAPACITY).
+     * index — power of two slots, null until the first insert; a slot holds the name's mixed
+     *         hash in its high 32 bits and the cell's position + 1 in its low 32 (0: a free
+     *         slot). At most three quarters full (grows 2x when an insert would pass that) and,
+     *         above MIN_CAPACITY, at least an eighth full (shrinks 2x below it), so a system that
+     *         ended a million actors gives its memory back. The home slot is the low bits of the
+     *         hash, so a shrink folds the upper half onto the lower: ending actors in index order
+     *         leaves the rest as sparse as before (with the top bits a shrink merges neighbours
+     *         and doubles the density of what is left: ending a million actors took minutes). A
+     *         remove shifts the rest of the run back into the hole: no tombstones.
      */
 
     private static final int MIN_CAPACITY = 8;
     private static final int SPINS_BEFORE_YIELD = 64;
+    private static final long POSITION = 0xFFFF_FFFFL;
 
     private volatile int lock;
-    private int[] hashes; // 0: a free slot
+    private long[] index;
     private ActorCell<?>[] cells;
     private int size;
 
@@ -56,22 +63,32 @@ final class ActorNames {
         int h = hash(name);
         lock();
         try {
-            int[] hs = hashes;
-            if (hs == null) {
-                hashes = hs = new int[MIN_CAPACITY];
+            long[] ix = index;
+            if (ix == null) {
+                index = ix = new long[MIN_CAPACITY];
                 cells = new ActorCell<?>[MIN_CAPACITY];
             }
-            int mask = hs.length - 1;
-            for (int i = h & mask, x; (x = hs[i]) != 0; i = (i + 1) & mask) {
-                if (x == h && cells[i].name.equals(name)) {
-                    return cells[i];
+            int mask = ix.length - 1;
+            for (int i = h & mask; ; i = (i + 1) & mask) {
+                long e = ix[i];
+                if (e == 0L) {
+                    break;
+                }
+                if ((int) (e >>> 32) == h) {
+                    ActorCell<?> c = cells[(int) (e & POSITION) - 1];
+                    if (c.name.equals(name)) {
+                        return c;
+                    }
                 }
             }
-            if ((size + 1) * 4L > hs.length * 3L) { // at most three quarters full
-                resize(hs.length << 1);
+            if ((size + 1) * 4L > ix.length * 3L) {
+                ix = reindex(ix.length << 1);
             }
-            insert(hashes, cells, h, cell);
-            size++;
+            if (size == cells.length) {
+                cells = Arrays.copyOf(cells, size << 1);
+            }
+            cells[size] = cell;
+            place(ix, h, ++size);
             return null;
         } finally {
             unlock();
@@ -83,31 +100,38 @@ final class ActorNames {
         int h = hash(cell.name);
         lock();
         try {
-            int[] hs = hashes;
-            ActorCell<?>[] cs = cells;
-            if (hs == null) {
+            long[] ix = index;
+            if (ix == null) {
                 return false;
             }
-            int mask = hs.length - 1;
+            int mask = ix.length - 1;
             int i = h & mask;
-            for (; cs[i] != cell; i = (i + 1) & mask) {
-                if (hs[i] == 0) {
+            for (long e; ; i = (i + 1) & mask) {
+                if ((e = ix[i]) == 0L) {
                     return false;
                 }
-            }
-            // shift back into the hole each later entry of the run whose home is not in (hole, j]
-            for (int j = (i + 1) & mask, x; (x = hs[j]) != 0; j = (j + 1) & mask) {
-                if (((j - x) & mask) >= ((j - i) & mask)) {
-                    hs[i] = x;
-                    cs[i] = cs[j];
-                    i = j;
+                if ((int) (e >>> 32) == h && cells[(int) (e & POSITION) - 1] == cell) {
+                    break;
                 }
             }
-            hs[i] = 0;
-            cs[i] = null;
-            size--;
-            if (hs.length > MIN_CAPACITY && size << 3 < hs.length) { // less than an eighth full
-                resize(hs.length >>> 1);
+            int hole = (int) (ix[i] & POSITION) - 1;
+            unplace(ix, i);
+            int last = --size;
+            if (hole != last) { // the last cell fills the hole, and its slot says so
+                ActorCell<?> moved = cells[last];
+                cells[hole] = moved;
+                int j = hash(moved.name) & mask;
+                while ((int) (ix[j] & POSITION) != last + 1) {
+                    j = (j + 1) & mask;
+                }
+                ix[j] = (ix[j] & ~POSITION) | (hole + 1);
+            }
+            cells[last] = null;
+            if (ix.length > MIN_CAPACITY && size << 3 < ix.length) {
+                reindex(ix.length >>> 1);
+            }
+            if (cells.length > MIN_CAPACITY && size << 2 < cells.length) {
+                cells = Arrays.copyOf(cells, cells.length >>> 1);
             }
             return true;
         } finally {
@@ -115,19 +139,11 @@ final class ActorNames {
         }
     }
 
-    /** The cells present now, in no particular order: a copy, so the caller may spawn or stop meanwhile. */
+    /** The cells present now, in the order they came (a remove reorders): a copy, so the caller may spawn or stop meanwhile. */
     List<ActorCell<?>> snapshot() {
         lock();
         try {
-            List<ActorCell<?>> out = new ArrayList<>(size);
-            if (cells != null) {
-                for (ActorCell<?> c : cells) {
-                    if (c != null) {
-                        out.add(c);
-                    }
-                }
-            }
-            return out;
+            return cells == null ? new ArrayList<>() : new ArrayList<>(Arrays.asList(cells).subList(0, size));
         } finally {
             unlock();
         }
@@ -143,59 +159,67 @@ final class ActorNames {
         }
     }
 
-    /** The slots of the table (for tests of the growth and shrink policy). */
+    /** The slots of the index (for tests of the growth and shrink policy). */
     int capacity() {
         lock();
         try {
-            return hashes == null ? 0 : hashes.length;
+            return index == null ? 0 : index.length;
         } finally {
             unlock();
         }
     }
 
-    /**
-     * Moves every entry to new arrays of {@code capacity} slots. With the home in the low bits the
-     * old arrays are read in order and the new ones written nearly in order (slot i goes to i or
-     * i + old length when growing, to i mod the new length when shrinking); the stored hashes
-     * spare a visit to each cell.
-     */
-    private void resize(int capacity) {
-        int[] oldHashes = hashes;
-        ActorCell<?>[] oldCells = cells;
-        int[] hs = new int[capacity];
-        ActorCell<?>[] cs = new ActorCell<?>[capacity];
-        for (int i = 0; i < oldHashes.length; i++) {
-            int x = oldHashes[i];
-            if (x != 0) {
-                insert(hs, cs, x, oldCells[i]);
+    /** Empties slot {@code i} of {@code ix}, shifting back each later entry of its run whose home is not in (i, j]. */
+    private static void unplace(long[] ix, int i) {
+        int mask = ix.length - 1;
+        for (int j = (i + 1) & mask; ix[j] != 0L; j = (j + 1) & mask) {
+            int home = (int) (ix[j] >>> 32) & mask;
+            if (((j - home) & mask) >= ((j - i) & mask)) {
+                ix[i] = ix[j];
+                i = j;
             }
         }
-        hashes = hs;
-        cells = cs;
-    }
-
-    private static void insert(int[] hs, ActorCell<?>[] cs, int h, ActorCell<?> cell) {
-        int mask = hs.length - 1;
-        int i = h & mask;
-        while (hs[i] != 0) {
-            i = (i + 1) & mask;
-        }
-        hs[i] = h;
-        cs[i] = cell;
+        ix[i] = 0L;
     }
 
     /**
-     * The name's hash, mixed by MurmurHash3's finaliser (similar names spread out; the home slot
-     * is its low bits), and never 0, which marks a free slot.
+     * A new index of {@code capacity} slots from the old one, read in order: slot i's entry goes
+     * to i or i + old length when growing, to i mod the new length when shrinking.
      */
-    private static int hash(String name) {
+    private long[] reindex(int capacity) {
+        long[] ix = new long[capacity];
+        int mask = capacity - 1;
+        for (long e : index) {
+            if (e != 0L) {
+                int i = (int) (e >>> 32) & mask;
+                while (ix[i] != 0L) {
+                    i = (i + 1) & mask;
+                }
+                ix[i] = e;
+            }
+        }
+        index = ix;
+        return ix;
+    }
+
+    private static void place(long[] ix, int h, int positionPlusOne) {
+        int mask = ix.length - 1;
+        int i = h & mask;
+        while (ix[i] != 0L) {
+            i = (i + 1) & mask;
+        }
+        ix[i] = ((long) h << 32) | positionPlusOne;
+    }
+
+    /** The name's hash, mixed by MurmurHash3's finaliser (similar names spread out; the home slot is its low bits). */
+    static int hash(String name) {
         int h = name.hashCode();
         h ^= h >>> 16;
         h *= 0x85EBCA6B;
         h ^= h >>> 13;
         h *= 0xC2B2AE35;
         h ^= h >>> 16;
-        return h == 0 ? 1 : h;
+        return h;
     }
 
     private void lock() {
