@@ -170,6 +170,89 @@ public final class ActorStress {
     }
 
     @JCStressTest
+    @Description("Two threads spawn a top-level actor of one name at once: exactly one gets it, the other is told the name is taken (ActorNames: the CAS-locked index).")
+    @Outcome(id = "one spawned, one taken, held", expect = ACCEPTABLE, desc = "one winner, and the name stays taken")
+    @Outcome(expect = FORBIDDEN, desc = "both or neither spawned, or the winner is not registered")
+    @State
+    public static class SpawnVsSpawn {
+        final ActorSystem system = system();
+        final AtomicInteger spawned = new AtomicInteger();
+        final AtomicInteger taken = new AtomicInteger();
+
+        void spawn() {
+            try {
+                system.spawn("x", () -> (ctx, msg) -> Behaviors.same(), INLINE);
+                spawned.incrementAndGet();
+            } catch (IllegalArgumentException e) {
+                taken.incrementAndGet();
+            }
+        }
+
+        @Actor
+        public void first() {
+            spawn();
+        }
+
+        @Actor
+        public void second() {
+            spawn();
+        }
+
+        @Arbiter
+        public void arbiter(L_Result r) {
+            int s = spawned.get();
+            int t = taken.get();
+            spawn(); // a third spawn must find the name taken
+            boolean held = taken.get() == t + 1;
+            r.r1 = (s == 1 && t == 1 ? "one spawned, one taken" : "spawned=" + s + " taken=" + t) + (held ? ", held" : ", lost");
+        }
+    }
+
+    @JCStressTest
+    @Description("A spawn races the end of the actor that holds its name (ActorNames: an insert and a remove with its backward shift, under the index's lock): the name is still taken, or it was free and the new actor holds it.")
+    @Outcome(id = "taken, old ended", expect = ACCEPTABLE, desc = "the spawn came before the old actor had ended")
+    @Outcome(id = "spawned, old ended, held", expect = ACCEPTABLE, desc = "the spawn came after: the new actor holds the name")
+    @Outcome(expect = FORBIDDEN, desc = "the new actor is not registered under its name, or the old actor did not end")
+    @State
+    public static class SpawnVsEnd {
+        final ActorSystem system = system();
+        final ActorRef<String> old = system.spawn("x", () -> (ctx, msg) -> Behaviors.stopped(), INLINE);
+        volatile boolean spawned;
+
+        @Actor
+        public void end() {
+            old.tell("stop"); // the inline dispatcher ends it on this thread
+        }
+
+        @Actor
+        public void spawn() {
+            try {
+                system.spawn("x", () -> (ctx, msg) -> Behaviors.same(), INLINE);
+                spawned = true;
+            } catch (IllegalArgumentException e) {
+                spawned = false;
+            }
+        }
+
+        @Arbiter
+        public void arbiter(L_Result r) {
+            String ended = old.isTerminated() ? ", old ended" : ", old running";
+            if (!spawned) {
+                r.r1 = "taken" + ended;
+                return;
+            }
+            boolean held;
+            try {
+                system.spawn("x", () -> (ctx, msg) -> Behaviors.same(), INLINE);
+                held = false;
+            } catch (IllegalArgumentException e) {
+                held = true;
+            }
+            r.r1 = "spawned" + ended + (held ? ", held" : ", lost");
+        }
+    }
+
+    @JCStressTest
     @Description("A watch races the watched actor's stop: the watcher is told exactly once (its watchWith message), whether the watch came before the end or after it (ADR 0009: both sides make the target's Extras on first use, and the termination future and its swap to ENDED meet on one field).")
     @Outcome(id = "down=1, terminated", expect = ACCEPTABLE, desc = "the watcher got one signal; the target ended")
     @Outcome(expect = FORBIDDEN, desc = "no signal (lost between the watch and the end), two signals, or the target did not end")
