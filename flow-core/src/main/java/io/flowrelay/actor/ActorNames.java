@@ -2,6 +2,7 @@ package io.flowrelay.actor;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -47,6 +48,17 @@ final class ActorNames {
     private static final int MIN_CAPACITY = 8;
     private static final int SPINS_BEFORE_YIELD = 64;
     private static final long POSITION = 0xFFFF_FFFFL;
+    /** The largest index: 2^30 slots, three quarters of them usable (about 800 million actors under one parent). */
+    private static final int MAX_CAPACITY = 1 << 30;
+    /** The key of the names' hash, random per JVM: names that collide cannot be chosen from outside. */
+    private static final long K0;
+    private static final long K1;
+
+    static {
+        SecureRandom random = new SecureRandom();
+        K0 = random.nextLong();
+        K1 = random.nextLong();
+    }
 
     private volatile int lock;
     private long[] index;
@@ -65,8 +77,9 @@ final class ActorNames {
         try {
             long[] ix = index;
             if (ix == null) {
+                ActorCell<?>[] cs = new ActorCell<?>[MIN_CAPACITY]; // both made before either is kept
                 index = ix = new long[MIN_CAPACITY];
-                cells = new ActorCell<?>[MIN_CAPACITY];
+                cells = cs;
             }
             int mask = ix.length - 1;
             for (int i = h & mask; ; i = (i + 1) & mask) {
@@ -82,6 +95,9 @@ final class ActorNames {
                 }
             }
             if ((size + 1) * 4L > ix.length * 3L) {
+                if (ix.length == MAX_CAPACITY) {
+                    throw new IllegalStateException("too many actors under one parent: " + size);
+                }
                 ix = reindex(ix.length << 1);
             }
             if (size == cells.length) {
@@ -127,10 +143,10 @@ final class ActorNames {
                 ix[j] = (ix[j] & ~POSITION) | (hole + 1);
             }
             cells[last] = null;
-            if (ix.length > MIN_CAPACITY && size << 3 < ix.length) {
+            if (ix.length > MIN_CAPACITY && size < ix.length >>> 3) {
                 reindex(ix.length >>> 1);
             }
-            if (cells.length > MIN_CAPACITY && size << 2 < cells.length) {
+            if (cells.length > MIN_CAPACITY && size < cells.length >>> 2) {
                 cells = Arrays.copyOf(cells, cells.length >>> 1);
             }
             return true;
@@ -164,6 +180,25 @@ final class ActorNames {
         lock();
         try {
             return index == null ? 0 : index.length;
+        } finally {
+            unlock();
+        }
+    }
+
+    /** The longest distance of an entry from its home slot (for tests: short runs whatever the names). */
+    int longestProbe() {
+        lock();
+        try {
+            int longest = 0;
+            if (index != null) {
+                int mask = index.length - 1;
+                for (int i = 0; i < index.length; i++) {
+                    if (index[i] != 0L) {
+                        longest = Math.max(longest, (i - (int) (index[i] >>> 32)) & mask);
+                    }
+                }
+            }
+            return longest;
         } finally {
             unlock();
         }
@@ -211,15 +246,60 @@ final class ActorNames {
         ix[i] = ((long) h << 32) | positionPlusOne;
     }
 
-    /** The name's hash, mixed by MurmurHash3's finaliser (similar names spread out; the home slot is its low bits). */
+    /**
+     * The name's hash: SipHash-1-3 over its UTF-16 code units, keyed per JVM, folded to 32 bits;
+     * the home slot is its low bits. Not {@code String.hashCode}: names with equal hash codes
+     * are easy to make ("Aa" and "BB"), would share one home slot, and each spawn would walk
+     * all of them while holding the lock (a map's bin turns into a tree instead). A keyed hash
+     * spreads names that come from outside, such as user or session ids, whatever they are.
+     */
     static int hash(String name) {
-        int h = name.hashCode();
-        h ^= h >>> 16;
-        h *= 0x85EBCA6B;
-        h ^= h >>> 13;
-        h *= 0xC2B2AE35;
-        h ^= h >>> 16;
-        return h;
+        long[] v = {K0 ^ 0x736f6d6570736575L, K1 ^ 0x646f72616e646f6dL, K0 ^ 0x6c7967656e657261L,
+                    K1 ^ 0x7465646279746573L};
+        int n = name.length();
+        int i = 0;
+        for (; i + 4 <= n; i += 4) { // four chars per 64-bit word, little-endian
+            absorb(v, name.charAt(i) | (long) name.charAt(i + 1) << 16 | (long) name.charAt(i + 2) << 32
+                    | (long) name.charAt(i + 3) << 48);
+        }
+        long last = (long) n << 48; // the length (mod 2^16) above the last chars
+        for (int shift = 0; i < n; i++, shift += 16) {
+            last |= (long) name.charAt(i) << shift;
+        }
+        absorb(v, last);
+        v[2] ^= 0xFF;
+        sipRound(v);
+        sipRound(v);
+        sipRound(v);
+        long h = v[0] ^ v[1] ^ v[2] ^ v[3];
+        return (int) (h ^ (h >>> 32));
+    }
+
+    private static void absorb(long[] v, long m) {
+        v[3] ^= m;
+        sipRound(v);
+        v[0] ^= m;
+    }
+
+    private static void sipRound(long[] v) {
+        long v0 = v[0];
+        long v1 = v[1];
+        long v2 = v[2];
+        long v3 = v[3];
+        v0 += v1;
+        v1 = Long.rotateLeft(v1, 13) ^ v0;
+        v0 = Long.rotateLeft(v0, 32);
+        v2 += v3;
+        v3 = Long.rotateLeft(v3, 16) ^ v2;
+        v0 += v3;
+        v3 = Long.rotateLeft(v3, 21) ^ v0;
+        v2 += v1;
+        v1 = Long.rotateLeft(v1, 17) ^ v2;
+        v2 = Long.rotateLeft(v2, 32);
+        v[0] = v0;
+        v[1] = v1;
+        v[2] = v2;
+        v[3] = v3;
     }
 
     private void lock() {

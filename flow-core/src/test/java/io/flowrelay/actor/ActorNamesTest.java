@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -116,6 +117,32 @@ class ActorNamesTest {
     }
 
     @Test
+    void namesWithEqualHashCodesStillSpreadOut() {
+        // 2^16 names of "Aa" and "BB" blocks: String.hashCode is the same for all of them, so a
+        // table keyed by it would put them in one run and walk it on every spawn (quadratic)
+        List<String> colliding = new ArrayList<>(List.of(""));
+        for (int round = 0; round < 16; round++) {
+            List<String> next = new ArrayList<>();
+            for (String prefix : colliding) {
+                next.add(prefix + "Aa");
+                next.add(prefix + "BB");
+            }
+            colliding = next;
+        }
+        assertEquals(1, colliding.stream().mapToInt(String::hashCode).distinct().count());
+        ActorNames names = new ActorNames();
+        for (String name : colliding) {
+            assertNull(names.putIfAbsent(cell(name)));
+        }
+        assertEquals(colliding.size(), names.size());
+        int longest = names.longestProbe();
+        assertTrue(longest < 100, "longest probe " + longest + " for " + colliding.size() + " names");
+        for (String name : colliding.subList(0, 1000)) {
+            assertEquals(name, names.putIfAbsent(cell(name)).name);
+        }
+    }
+
+    @Test
     void racingSpawnsOfOneNameHaveOneWinnerAndRacingRemovesKeepTheRest() {
         int threads = 4;
         int perThread = 5_000;
@@ -171,6 +198,26 @@ class ActorNamesTest {
             }
             assertEquals(expected, new HashSet<>(names.snapshot()));
             assertEquals(expected.size(), names.size());
+        }
+    }
+
+    @Test
+    void aChildSpawnedWhileItsParentEndsIsRefusedOrStopped() {
+        for (int round = 0; round < 300; round++) {
+            ActorCell<Object> parent = (ActorCell<Object>) (ActorRef<?>) system.spawn("parent" + round,
+                    () -> (ctx, m) -> Behaviors.stopped());
+            AtomicReference<ActorRef<?>> child = new AtomicReference<>();
+            Race.race(() -> parent.tell("stop"), () -> {
+                try {
+                    child.set(system.spawnCell(parent, "child", () -> (ctx, m) -> Behaviors.same(), ActorOptions.defaults()));
+                } catch (IllegalStateException refused) {
+                    assertTrue(refused.getMessage().contains("has stopped"), refused.getMessage());
+                }
+            });
+            ActorTestKit.awaitTerminated(parent);
+            if (child.get() != null) { // spawned before the end: the end stops it (it never hangs on)
+                ActorTestKit.awaitTerminated(child.get());
+            }
         }
     }
 
