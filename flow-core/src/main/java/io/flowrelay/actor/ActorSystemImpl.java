@@ -119,6 +119,13 @@ final class ActorSystemImpl implements ActorSystem {
         if (siblings.putIfAbsent(cell) != null) {
             throw new IllegalArgumentException("name taken: " + cell.path());
         }
+        if (parent != null && parent.isTerminated()) {
+            // raced with the parent's end, which marks the parent ended before it takes the
+            // snapshot of its children that it stops: either that snapshot has this cell, or we
+            // see the mark (both sides pass the names' lock)
+            siblings.remove(cell);
+            throw new IllegalStateException(parent.path() + " has stopped: cannot spawn " + actorName);
+        }
         liveCount.getAndIncrement();
         cell.start();
         if (shuttingDown) {
