@@ -248,7 +248,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
             if (d == Directive.RESUME && input != null) {
                 return;
             }
-            if (d == Directive.RESTART) {
+            if (d == Directive.RESTART && input != null) { // a fresh handler cannot redo a failed flush
                 int n = budget.tryRestart();
                 if (n >= 0) {
                     try {

@@ -401,6 +401,28 @@ class StageProcessorTest {
     }
 
     @Test
+    void aFailingFlushFailsDownstreamEvenUnderRestart() {
+        ActorSystem system = kit.system("stage-flush-restart");
+        Flow.Processor<Integer, Integer> stage = system.stage("flusher", () -> new StageHandler<Integer, Integer>() {
+            @Override
+            public void onInput(Integer i, Emitter<Integer> out) {
+                out.emit(i);
+            }
+
+            @Override
+            public void onComplete(Emitter<Integer> out) {
+                throw new Boom("flush failed");
+            }
+        }, capacity(8).supervision(SupervisorStrategy.restart()));
+        RecordingSubscriber<Integer> sink = RecordingSubscriber.unbounded();
+        stage.subscribe(sink);
+        feed(range(5), 8).subscribe(stage);
+        // a fresh handler cannot redo the flush (its inputs are gone): the stage fails, as under stop
+        assertEquals("flush failed", failure(sink.done).getMessage());
+        assertEquals(range(5), sink.items());
+    }
+
+    @Test
     void anUpstreamErrorReachesDownstreamAfterTheQueuedInputsWithoutAFlush() {
         ActorSystem system = kit.system("stage-upstream-error");
         List<String> flushed = new ArrayList<>();
