@@ -34,7 +34,7 @@ final class ActorNames {
      * cells — the cells present, in cells[0, size); null until the first insert. A remove moves
      *         the last cell into the hole (and repoints its index slot). Grows 2x when full,
      *         shrinks 2x when less than a quarter full (above MIN_CAPACITY).
-     * index — power of two slots, null until the first insert; a slot holds the name's mixed
+     * index — power of two slots, null until the first insert; a slot holds the name's keyed
      *         hash in its high 32 bits and the cell's position + 1 in its low 32 (0: a free
      *         slot). At most three quarters full (grows 2x when an insert would pass that) and,
      *         above MIN_CAPACITY, at least an eighth full (shrinks 2x below it), so a system that
