@@ -20,7 +20,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * hand-off and an unpark cost far more), not a wait. Likewise the waits of a few instructions of
  * MpscRing and MpscChunkQueue (MpscQueueBase.pause): for an item whose producer has claimed its
  * slot but not yet written it, for a competing consumer's poll to finish, for a producer that
- * links a chunk (they spin, and yield only if that thread lost its CPU).
+ * links a chunk (they spin, and yield only if that thread lost its CPU). And ActorNames.lock: an
+ * actor that ends on a dispatcher thread leaves the registry of names, whose writers take turns
+ * by a CAS lock held for a few probes (or, as a table of many actors grows or shrinks, one
+ * resize); a waiter spins and yields, never parks (ADR 0009, addendum).
  */
 final class Hound {
 
@@ -35,6 +38,7 @@ final class Hound {
                 .disallowBlockingCallsInside("io.flowrelay.internal.DeliveryLoop", "run")
                 .allowBlockingCallsInside("io.flowrelay.internal.DeliveryLoop", "idleSpin")
                 .allowBlockingCallsInside("io.flowrelay.internal.MpscQueueBase", "pause")
+                .allowBlockingCallsInside("io.flowrelay.actor.ActorNames", "lock")
                 .blockingMethodCallback(m -> {
                     StringBuilder sb = new StringBuilder(m + " on " + Thread.currentThread().getName());
                     for (StackTraceElement e : new Throwable().getStackTrace()) {
