@@ -52,6 +52,16 @@ public final class ActorStress {
         return ActorSystem.builder("jcstress").timer(NO_TIMER).dispatcher(Dispatcher.fromExecutor(Inline.EXECUTOR, 16)).build();
     }
 
+    /** Spawns an idle top-level actor named {@code name}: {@code true}, or {@code false} if the name is taken. */
+    static boolean trySpawn(ActorSystem system, String name) {
+        try {
+            system.spawn(name, () -> (ctx, msg) -> Behaviors.same(), INLINE);
+            return true;
+        } catch (IllegalArgumentException taken) {
+            return false;
+        }
+    }
+
     /** An actor's behavior that records what it handles and whether two turns ever overlapped. */
     public static class Recorder {
         final ConcurrentLinkedQueue<String> handled = new ConcurrentLinkedQueue<>();
@@ -180,12 +190,7 @@ public final class ActorStress {
         final AtomicInteger taken = new AtomicInteger();
 
         void spawn() {
-            try {
-                system.spawn("x", () -> (ctx, msg) -> Behaviors.same(), INLINE);
-                spawned.incrementAndGet();
-            } catch (IllegalArgumentException e) {
-                taken.incrementAndGet();
-            }
+            (trySpawn(system, "x") ? spawned : taken).incrementAndGet();
         }
 
         @Actor
@@ -226,12 +231,7 @@ public final class ActorStress {
 
         @Actor
         public void spawn() {
-            try {
-                system.spawn("x", () -> (ctx, msg) -> Behaviors.same(), INLINE);
-                spawned = true;
-            } catch (IllegalArgumentException e) {
-                spawned = false;
-            }
+            spawned = trySpawn(system, "x");
         }
 
         @Arbiter
@@ -241,13 +241,7 @@ public final class ActorStress {
                 r.r1 = "taken" + ended;
                 return;
             }
-            boolean held;
-            try {
-                system.spawn("x", () -> (ctx, msg) -> Behaviors.same(), INLINE);
-                held = false;
-            } catch (IllegalArgumentException e) {
-                held = true;
-            }
+            boolean held = !trySpawn(system, "x"); // a second spawn must find the name taken
             r.r1 = "spawned" + ended + (held ? ", held" : ", lost");
         }
     }
