@@ -56,8 +56,12 @@ public final class BufferedChannel<T> implements Channel<T> {
      *                to it by close() (which then cancels the link it took); never
      *                leaves UPSTREAM_DONE, so a channel has at most one link in its life. The last
      *                subscriber leaving closes the channel (RS 2.6).
-     *   Upstream.outstanding — upstream demand not yet delivered: raised only inside the upstream
-     *                drain (freeRoom), decremented by onNext once the item is visible (arrived()).
+     *   Upstream.asked, arrived — bounded and rendezvous: what the channel has asked upstream
+     *                for in all, raised only inside the upstream drain (freeRoom), and what has
+     *                come of it, raised only by onNext once the item is visible (arrived()). Each
+     *                has one writer at a time (the drain is serialised, onNext calls are, RS 1.3),
+     *                so an arrival is a release store, not a read-modify-write on a line the
+     *                consumer's drain also writes; asked - arrived is the outstanding demand.
      *   Upstream.pending, wip — demand to pass upstream, added by any consumer; the one thread that
      *                takes wip 0 -> 1 calls request()/cancel(), so calls on the upstream
      *                subscription never overlap (RS 2.7). Upstream.cancel is set by close() before
@@ -746,6 +750,15 @@ public final class BufferedChannel<T> implements Channel<T> {
         LoopArray.add(SUBSCRIBERS, this, loop);
     }
 
+    /**
+     * The channel's subscription if it has exactly one, else {@code null}: for a producer that
+     * delivers to it inline ({@link DeliveryLoop#acquireInline}), an actor stage to its output.
+     */
+    @SuppressWarnings("unchecked")
+    public DeliveryLoop<T> soleSubscription() {
+        return subscribers instanceof ChannelSubscription<?> s ? (DeliveryLoop<T>) s : null;
+    }
+
     /** Removes a consumer loop registered with {@link #attach}. */
     public void detach(DeliveryLoop<?> loop) {
         if (!LoopArray.remove(SUBSCRIBERS, this, loop)) {
@@ -850,7 +863,14 @@ public final class BufferedChannel<T> implements Channel<T> {
             return;
         }
         Upstream u = upstream;
-        if (u != null && u != UPSTREAM_DONE && (long) Upstream.OUTSTANDING.getAndAdd(u, -1L) == 1L) {
+        if (u == null || u == UPSTREAM_DONE) {
+            return;
+        }
+        long a = u.arrived + 1L;
+        Upstream.ARRIVED.setRelease(u, a);
+        // asked only grows: a stale read is lower, so at worst one ask too many (the drain then
+        // computes the real room); a value above a means more items are on their way
+        if (u.asked == a) {
             replenish(u, 0L);
         }
     }
@@ -888,19 +908,19 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     /**
      * Inside the upstream drain only: how much more a bounded or rendezvous channel may ask for,
-     * added to {@code outstanding}. Only this (serialised) code raises {@code outstanding} and
-     * arrivals only lower it, so reading it before the buffer's size can only under-count the room
-     * (an arrival in between is then counted in both): never more than the free room is asked for.
+     * added to {@code asked}. Only this (serialised) code raises {@code asked}, and reading
+     * {@code arrived} before the buffer's size can only under-count the room (an arrival in
+     * between is then counted in both): never more than the free room is asked for.
      */
     private long freeRoom(Upstream u) {
-        long out = u.outstanding;
+        long out = u.asked - u.arrived;
         ChannelBuffer<T> q = buffer;
         long used = (q != null ? q.size() : 0) + overflowCount;
         long want = window - used - out;
         if (want <= 0L || (want < u.limit && out + used != 0L)) {
             return 0L;
         }
-        Upstream.OUTSTANDING.getAndAdd(u, want);
+        Upstream.ASKED.setRelease(u, u.asked + want);
         return want;
     }
 
@@ -1065,7 +1085,8 @@ public final class BufferedChannel<T> implements Channel<T> {
         final Flow.Subscription subscription;
         /** Asks are batched: at least this much (75 % of the window) unless nothing is buffered or outstanding. */
         final long limit;
-        volatile long outstanding; // bounded and rendezvous: requested and not yet arrived
+        volatile long asked;   // bounded and rendezvous: asked for in all (the upstream drain only)
+        volatile long arrived; // bounded and rendezvous: arrived in all (onNext only)
         volatile long credit; // unbounded: consumed and not yet asked for again
         volatile long pending; // demand to pass on at the next drain
         volatile int wip;
@@ -1076,7 +1097,8 @@ public final class BufferedChannel<T> implements Channel<T> {
             this.limit = window - (window >> 2);
         }
 
-        static final VarHandle OUTSTANDING;
+        static final VarHandle ASKED;
+        static final VarHandle ARRIVED;
         static final VarHandle CREDIT;
         static final VarHandle PENDING;
         static final VarHandle WIP;
@@ -1084,7 +1106,8 @@ public final class BufferedChannel<T> implements Channel<T> {
         static {
             try {
                 MethodHandles.Lookup l = MethodHandles.lookup();
-                OUTSTANDING = l.findVarHandle(Upstream.class, "outstanding", long.class);
+                ASKED = l.findVarHandle(Upstream.class, "asked", long.class);
+                ARRIVED = l.findVarHandle(Upstream.class, "arrived", long.class);
                 CREDIT = l.findVarHandle(Upstream.class, "credit", long.class);
                 PENDING = l.findVarHandle(Upstream.class, "pending", long.class);
                 WIP = l.findVarHandle(Upstream.class, "wip", int.class);
