@@ -3,6 +3,7 @@ package io.flowrelay.actor;
 import io.flowrelay.channel.Overflow;
 import io.flowrelay.channel.SendResult;
 import io.flowrelay.internal.BufferedChannel;
+import io.flowrelay.internal.DeliveryLoop;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -41,6 +42,16 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
      * cancelled — set once by the cancel that takes `downstreams` to 0: the stage has no consumer
      *           left, so it closes its input (cancels upstream, RS 3.14 / the processor rules of the
      *           TCK) and the loop ends: queued inputs go to dead letters, downstream completes.
+     * fused   — (loop thread only, with fusedRoom and fusedCount) the output's sole subscription,
+     *           taken for the rest of a batch (DeliveryLoop.acquireInline): while the output holds
+     *           nothing and its subscriber has demand, emit() calls the subscriber itself, on the
+     *           stage's thread (the output's loop runs on the same executor), instead of queueing
+     *           the item for the output's loop: a stage-to-stage hop is then one queue (the next
+     *           stage's mailbox), not two. Taking it first sends what the output holds, up to
+     *           the demand, on this thread too. Tried once per batch, only while nothing is pending;
+     *           released when the batch ends (onDelivered, before the loop can spin or leave),
+     *           when the demand taken runs out, or when the subscription ends; what is emitted
+     *           after that goes through the output's queue, behind what went inline.
      * leftovers — an input that races with the input's close can land after the loop's last look
      *           (the channel checks CLOSED, then offers). Dekker pair: onNext offers, fences
      *           (published()), then reads done; end() completes done, fences, then drains. One of
@@ -62,6 +73,10 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
     private StageHandler<I, O> handler;
+    private DeliveryLoop<O> fused;
+    private long fusedRoom;
+    private long fusedCount;
+    private boolean fuseTried;
     private boolean flushed;
     private boolean stopped;
     private Throwable stopError;
@@ -153,6 +168,14 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
 
     private void emit(O item) {
         Objects.requireNonNull(item, "a stage may not emit null");
+        if (fused != null || (!fuseTried && fuse())) {
+            if (fusedRoom != 0L && fused.deliverInline(item)) {
+                fusedRoom--;
+                fusedCount++;
+                return;
+            }
+            unfuse(); // the demand taken ran out, or the subscription ended: queue from here on
+        }
         SendResult r = output.trySend(item);
         if (r == SendResult.OK) {
             return;
@@ -170,6 +193,37 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
                 loop.schedule();
             }
         });
+    }
+
+    /** Takes the output's sole subscription for inline delivery, at most once per batch (see the notes). */
+    private boolean fuse() {
+        fuseTried = true;
+        if (pending != 0) {
+            return false;
+        }
+        DeliveryLoop<O> s = output.soleSubscription();
+        long r;
+        if (s == null || (r = s.acquireInline()) == 0L) {
+            return false;
+        }
+        if (output.hasItem()) { // acquireInline looked only at what is ready to take, and sent what it could
+            s.releaseInline(0L);
+            return false;
+        }
+        fused = s;
+        fusedRoom = r;
+        fusedCount = 0L;
+        return true;
+    }
+
+    /** Gives the fused subscription back, with the count of what went inline. */
+    private void unfuse() {
+        DeliveryLoop<O> s = fused;
+        if (s != null) {
+            fused = null;
+            fusedRoom = 0L;
+            s.releaseInline(fusedCount);
+        }
     }
 
     /**
@@ -276,6 +330,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
 
         @Override
         public void onError(Throwable throwable) {
+            unfuse();
             I v;
             while ((v = input.pollItem()) != null) {
                 sys.deadLetter(ref, v, DeadLetter.Reason.STOPPED, throwable);
@@ -286,6 +341,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
 
         @Override
         public void onComplete() {
+            unfuse();
             if (cancelled) {
                 I v;
                 while ((v = input.pollItem()) != null) {
@@ -349,6 +405,8 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
 
         @Override
         protected void onDelivered(long n) {
+            unfuse(); // before the loop may spin or leave: the output's loop must not wait on us
+            fuseTried = false;
             input.consumed(n);
         }
 

@@ -63,6 +63,11 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
      *              with any task it drops). On JDK 21+ a submission from outside the pool also
      *              sets a bit in the task's status word: one atomic write per wake-up.
      * downstream — set in the constructor, nulled by run() when it finishes (RS 3.13).
+     * inline     — acquireInline() takes wip 0 -> 1 like a producer that would submit the loop,
+     *              but runs no turn: its caller delivers on its own thread, then releaseInline()
+     *              gives wip back like a leaving run (the same re-check). While it holds wip, no
+     *              run is scheduled or running, so onNext calls stay serial (RS 1.3), and phase,
+     *              downstream and the demand are the holder's to read and write.
      *
      * No lost wake-up: a producer publishes an item, issues a full fence, then reads wip
      * (wakeIfIdle); run(), when it leaves, takes wip to 0 with a full-fence getAndAdd and then
@@ -253,6 +258,104 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
         }
         subscribeOnce(a); // RS 1.9; if it throws (RS 2.13), the error below still tells it why
         finish(a, ex);
+    }
+
+    // ---------------------------------------------------------------- inline delivery (a fused hop)
+
+    /**
+     * For a producer that runs on this loop's executor and is, for now, its source's only
+     * producer (an actor stage's turn emitting into its output): takes the loop as a run of it
+     * would, so that the producer may call the subscriber itself ({@link #deliverInline}) instead
+     * of queueing items for the loop to poll: a hop with no queue. It takes only an idle loop that
+     * has delivered {@code onSubscribe}; it first delivers, on the caller's thread, what is
+     * queued in the source, up to the demand (as a run would: {@link #onDelivered} follows), and
+     * keeps the loop only if that emptied the source with demand left, since an item delivered
+     * inline must not overtake a queued one. Signals the loop owes meanwhile (requests, a
+     * cancel, the end) wait for {@link #releaseInline}, as they would for a run.
+     *
+     * @return the demand the producer may use (at least 1), or 0 if the loop was not kept
+     */
+    public final long acquireInline() {
+        if (wip != 0 || !WIP.compareAndSet(this, 0, 1)) {
+            return 0L;
+        }
+        if (phase != SUBSCRIBED) {
+            releaseInline(0L);
+            return 0L;
+        }
+        Flow.Subscriber<? super T> a = downstream;
+        long r = requested;
+        long e = 0L;
+        while (e < r) {
+            T v = pollNext();
+            if (v == null) {
+                break;
+            }
+            try {
+                a.onNext(v);
+            } catch (Throwable ex) {
+                Demand.cancel(REQUESTED, this); // RS 2.13
+                onDelivered(e + 1);
+                reportTurn(e);
+                finish(a, ex);
+                return 0L; // wip stays taken: the subscription is over
+            }
+            e++;
+        }
+        if (e != 0L) {
+            Demand.produced(REQUESTED, this, e);
+            onDelivered(e);
+            reportTurn(e);
+            r = requested;
+        }
+        if (r > 0L && !hasMore()) {
+            return r;
+        }
+        releaseInline(0L);
+        return 0L;
+    }
+
+    /**
+     * Calls the subscriber's {@code onNext} on the caller's thread, which holds the loop
+     * ({@link #acquireInline}) and counts the demand it took. An {@code onNext} that throws ends
+     * the subscription as in a run (RS 2.13: cancelled, {@code onError}); the item was taken.
+     * Inline items never were the source's: they are not reported to {@link #onDelivered} or
+     * {@link #onTurnDelivered}.
+     *
+     * @return {@code false} if the item was not taken (the subscription was cancelled or has
+     *         ended): the producer then releases the loop and queues it
+     */
+    public final boolean deliverInline(T item) {
+        Flow.Subscriber<? super T> a = downstream;
+        if (a == null || requested == Demand.CANCELLED) {
+            return false;
+        }
+        try {
+            a.onNext(item);
+        } catch (Throwable ex) {
+            Demand.cancel(REQUESTED, this); // RS 2.13
+            finish(a, ex); // wip stays taken: releaseInline sees FINISHED
+        }
+        return true;
+    }
+
+    /**
+     * Gives back a loop taken by {@link #acquireInline} after {@code n} inline deliveries, and
+     * leaves it the way a run leaves: whatever was asked of it meanwhile, or queued in the source
+     * since, makes it run.
+     */
+    public final void releaseInline(long n) {
+        if (phase == FINISHED) {
+            return; // an inline onNext threw: the subscription is over and wip stays taken
+        }
+        if (n != 0L) {
+            Demand.produced(REQUESTED, this, n);
+        }
+        if ((int) WIP.getAndAdd(this, -1) != 1) {
+            submit(); // a request, a cancel or a wake-up came meanwhile and left the run to us
+        } else if (requested > 0L && hasMoreBeforeLeaving() && WIP.compareAndSet(this, 0, 1)) {
+            submit();
+        }
     }
 
     // ---------------------------------------------------------------- the loop

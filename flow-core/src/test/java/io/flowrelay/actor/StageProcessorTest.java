@@ -331,6 +331,108 @@ class StageProcessorTest {
         assertEquals(4, letters.await(DeadLetterCollector.reason(DeadLetter.Reason.FAILED), 4).size());
     }
 
+    // ------------------------------------------------------------------ straight to downstream (fused output)
+
+    private static ActorOptions on(io.flowrelay.test.ManualExecutor ex) {
+        return capacity(16).dispatcher(Dispatcher.fromExecutor(ex));
+    }
+
+    @Test
+    void aStageHandsItsOutputStraightToAnIdleDownstreamWithDemandInTheSameTurn() {
+        io.flowrelay.test.ManualExecutor ex = new io.flowrelay.test.ManualExecutor();
+        ActorSystem system = kit.system("direct");
+        Flow.Processor<Integer, Integer> stage = system.stage("direct", () -> (i, out) -> out.emit(i * 2), on(ex));
+        RecordingSubscriber<Integer> sink = RecordingSubscriber.unbounded();
+        stage.subscribe(sink);
+        ManualUpstream up = new ManualUpstream();
+        stage.onSubscribe(up);
+        ex.runAll();
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            stage.onNext(i);
+            expected.add(i * 2);
+            assertEquals(1, ex.runAll(), "one turn of the stage and none of its output's loop, for input " + i);
+            assertEquals(expected, sink.items(), "delivered within that turn");
+        }
+        stage.onComplete();
+        ex.runAll();
+        get(sink.done);
+        assertEquals(expected, sink.items());
+        assertEquals(0, sink.signalsAfterTerminal());
+    }
+
+    @Test
+    void whenTheDownstreamDemandRunsOutTheRestGoesThroughTheOutputInOrder() {
+        io.flowrelay.test.ManualExecutor ex = new io.flowrelay.test.ManualExecutor();
+        ActorSystem system = kit.system("direct-batches");
+        Flow.Processor<Integer, Integer> stage = system.stage("three", () -> (i, out) -> {
+            out.emit(3 * i);
+            out.emit(3 * i + 1);
+            out.emit(3 * i + 2);
+        }, on(ex));
+        RecordingSubscriber<Integer> sink = RecordingSubscriber.inBatches(2); // asks again inside onNext
+        stage.subscribe(sink);
+        ManualUpstream up = new ManualUpstream();
+        stage.onSubscribe(up);
+        ex.runAll();
+        int n = 200;
+        for (int i = 0; i < n; i++) {
+            stage.onNext(i);
+            if (i % 7 == 0) {
+                ex.runAll(); // sometimes one input per turn, sometimes several
+            }
+        }
+        stage.onComplete();
+        ex.runAll();
+        get(sink.done);
+        assertEquals(range(3 * n), sink.items());
+        assertEquals(0, sink.signalsAfterTerminal());
+    }
+
+    @Test
+    void aDownstreamThatThrowsWhenHandedAnOutputDirectlyIsTreatedAsCancelled() {
+        io.flowrelay.test.ManualExecutor ex = new io.flowrelay.test.ManualExecutor();
+        ActorSystem system = kit.system("direct-throw");
+        Flow.Processor<Integer, Integer> stage = system.stage("direct", () -> (i, out) -> out.emit(i), on(ex));
+        List<Integer> got = new ArrayList<>();
+        CompletableFuture<Throwable> error = new CompletableFuture<>();
+        Boom boom = new Boom("subscriber bug");
+        stage.subscribe(new Flow.Subscriber<Integer>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                s.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(Integer item) {
+                got.add(item);
+                if (item == 2) {
+                    throw boom;
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                error.complete(t);
+            }
+
+            @Override
+            public void onComplete() {
+                error.complete(null);
+            }
+        });
+        ManualUpstream up = new ManualUpstream();
+        stage.onSubscribe(up);
+        ex.runAll();
+        for (int i = 0; i < 5; i++) {
+            stage.onNext(i);
+            ex.runAll();
+        }
+        assertSame(boom, get(error), "RS 2.13: onError with what onNext threw");
+        assertEquals(List.of(0, 1, 2), got, "nothing after the throw");
+        await(up.cancelled, "its only downstream gone, the stage cancels upstream");
+    }
+
     /** An upstream driven by the test: it records demand and cancellation. */
     static final class ManualUpstream implements Flow.Subscription {
         final AtomicLong requested = new AtomicLong();

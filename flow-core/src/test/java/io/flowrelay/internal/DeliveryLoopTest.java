@@ -357,6 +357,177 @@ class DeliveryLoopTest {
         assertEquals(List.of(2), new ArrayList<>(loop.queue), "the rest stays with the source");
     }
 
+    // ------------------------------------------------------------------ inline delivery (a fused hop)
+
+    @Test
+    void anIdleLoopIsTakenInlineAndItsSubscriberCalledOnTheCallersThread() {
+        ManualExecutor ex = new ManualExecutor();
+        List<Thread> threads = new ArrayList<>();
+        TestSubscriber<Integer> ts = TestSubscriber.<Integer>create(0).onNextHook((t, v) -> threads.add(Thread.currentThread()));
+        QueueLoop loop = new QueueLoop(ts, ex, 16);
+        assertEquals(0L, loop.acquireInline(), "not started: no onSubscribe yet");
+        loop.start();
+        ex.runAll();
+        assertEquals(0L, loop.acquireInline(), "no demand");
+        ts.request(3);
+        ex.runAll();
+        assertEquals(3L, loop.acquireInline());
+        assertEquals(0L, loop.acquireInline(), "taken: a second producer does not get it");
+        assertTrue(loop.deliverInline(10));
+        assertTrue(loop.deliverInline(11));
+        loop.releaseInline(2);
+        assertEquals(List.of(10, 11), ts.items());
+        assertEquals(List.of(Thread.currentThread(), Thread.currentThread()), threads);
+        assertEquals(1L, loop.requested(), "the inline deliveries used the demand");
+        assertEquals(0L, loop.delivered.get(), "inline items were never the source's");
+        assertEquals(0, ex.pending(), "nothing was asked of the loop meanwhile: it stays idle");
+        loop.emit(12);
+        ex.runAll();
+        assertEquals(List.of(10, 11, 12), ts.items(), "the loop runs as before once given back");
+        ts.assertNoViolations().assertNotTerminated();
+    }
+
+    @Test
+    void takingTheLoopInlineFirstDeliversWhatIsQueuedAndKeepsItOnlyIfThatEmptiedTheSource() {
+        ManualExecutor ex = new ManualExecutor();
+        TestSubscriber<Integer> ts = TestSubscriber.create(0);
+        QueueLoop loop = new QueueLoop(ts, ex, 16);
+        loop.start();
+        ex.runAll();
+        for (int i = 0; i < 3; i++) {
+            loop.queue.offer(i);
+        }
+        ts.request(2);
+        assertEquals(1, ex.pending());
+        assertEquals(0L, loop.acquireInline(), "a scheduled run owns the loop");
+        ex.runAll();
+        assertEquals(List.of(0, 1), ts.items());
+        ts.request(5);
+        ex.runAll(); // delivers 2, leaves with demand 4
+        loop.queue.offer(3);
+        loop.queue.offer(4); // queued behind the loop's back (no wake-up)
+        assertEquals(2L, loop.acquireInline(), "the two queued items went first, on this thread");
+        assertEquals(List.of(0, 1, 2, 3, 4), ts.items());
+        assertEquals(5L, loop.delivered.get(), "queued items are reported as the loop's deliveries");
+        assertTrue(loop.deliverInline(5));
+        loop.releaseInline(1);
+        assertEquals(1L, loop.requested());
+        loop.queue.offer(6);
+        loop.queue.offer(7);
+        assertEquals(0L, loop.acquireInline(), "the demand ran out with an item still queued: not kept");
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6), ts.items());
+        assertEquals(0, ex.pending(), "no demand left: the loop sleeps");
+        ts.request(1);
+        ex.runAll();
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), ts.items());
+        ts.assertNoViolations();
+    }
+
+    @Test
+    void requestsCancelAndTheEndThatComeWhileTheLoopIsHeldInlineRunAfterItsRelease() {
+        ManualExecutor ex = new ManualExecutor();
+        TestSubscriber<Integer> ts = TestSubscriber.create(1);
+        QueueLoop loop = new QueueLoop(ts, ex, 16);
+        loop.start();
+        ex.runAll();
+        assertEquals(1L, loop.acquireInline());
+        ts.request(4);
+        loop.complete();
+        assertEquals(0, ex.pending(), "held inline: nothing is submitted");
+        assertTrue(loop.deliverInline(1));
+        loop.releaseInline(1);
+        assertEquals(1, ex.pending(), "the release runs what was asked meanwhile");
+        ex.runAll();
+        ts.assertCompleted();
+        assertEquals(List.of(1), ts.items());
+
+        TestSubscriber<Integer> ts2 = TestSubscriber.create(5);
+        QueueLoop loop2 = new QueueLoop(ts2, ex, 16);
+        loop2.start();
+        ex.runAll();
+        assertEquals(5L, loop2.acquireInline());
+        ts2.cancel();
+        assertFalse(loop2.deliverInline(1), "cancelled: the item is not taken");
+        loop2.releaseInline(0);
+        ex.runAll();
+        assertEquals(1, loop2.finished.get());
+        assertEquals(0, ts2.itemCount());
+        assertFalse(ts2.isTerminated(), "a cancel ends without a terminal signal");
+        assertEquals(0L, loop2.acquireInline(), "a finished loop is never taken again");
+    }
+
+    @Test
+    void anOnNextThatThrowsInlineEndsTheSubscriptionWithOnError() {
+        ManualExecutor ex = new ManualExecutor();
+        TestSubscriber<Integer> ts = TestSubscriber.<Integer>create(10).onNextHook((t, v) -> {
+            throw new IllegalStateException("subscriber bug");
+        });
+        QueueLoop loop = new QueueLoop(ts, ex, 16);
+        loop.start();
+        ex.runAll();
+        assertEquals(10L, loop.acquireInline());
+        assertTrue(loop.deliverInline(1), "taken: the subscriber got it, and threw");
+        assertTrue(loop.cancelled(), "RS 2.13");
+        ts.assertFailed(IllegalStateException.class);
+        assertEquals(1, loop.finished.get());
+        assertFalse(loop.deliverInline(2), "over: no further onNext");
+        loop.releaseInline(1); // a no-op now
+        assertEquals(0, ex.pending());
+        assertEquals(1, ts.itemCount());
+    }
+
+    @Test
+    void aProducerThatTakesTheLoopInlineAndQueuesByTurnsKeepsOrderSerialCallsAndDemand() {
+        for (int round = 0; round < 20; round++) {
+            TestSubscriber<Integer> ts = TestSubscriber.create(0);
+            QueueLoop loop = new QueueLoop(ts, DefaultExecutor.get(), 8);
+            loop.start();
+            ts.awaitSubscribed();
+            int n = 20_000;
+            int requesters = 2;
+            AtomicInteger inline = new AtomicInteger();
+            Race.Task[] tasks = new Race.Task[1 + requesters];
+            tasks[0] = () -> {
+                int i = 0;
+                while (i < n) {
+                    long room = loop.acquireInline();
+                    long sent = 0L;
+                    while (sent < room && i < n && (i & 7) != 7) { // every eighth item goes through the queue
+                        assertTrue(loop.deliverInline(i++));
+                        sent++;
+                    }
+                    if (room != 0L) {
+                        inline.addAndGet((int) sent);
+                        loop.releaseInline(sent);
+                    }
+                    if (i < n) {
+                        loop.emit(i++);
+                    }
+                }
+            };
+            for (int r = 0; r < requesters; r++) {
+                tasks[1 + r] = () -> {
+                    for (int i = 0; i < n / requesters; i++) {
+                        ts.request(1);
+                        if ((i & 63) == 0) {
+                            Thread.yield();
+                        }
+                    }
+                };
+            }
+            Race.race(tasks);
+            ts.awaitCount(n);
+            ts.assertNoViolations(); // no overlapping onNext (RS 1.3), never more than requested (RS 1.1)
+            List<Integer> items = ts.items();
+            for (int i = 0; i < n; i++) {
+                assertEquals(i, items.get(i), "inline items never overtake queued ones");
+            }
+            io.flowrelay.test.Await.until(() -> loop.requested() == 0L, () -> "demand used up, is " + loop.requested());
+            loop.complete();
+            ts.awaitTerminal().assertCompleted();
+        }
+    }
+
     // ------------------------------------------------------------------ under concurrency
 
     @Test

@@ -341,4 +341,122 @@ public final class DeliveryLoopStress {
             r.r4 = log.violations() | (loop.finished() == 1 ? 0 : 1 << 10);
         }
     }
+
+    /**
+     * A producer on the loop's executor that takes the loop inline (a fused hop, as an actor
+     * stage to its output): one item inline if it gets the loop, else through the source; then
+     * one through the source.
+     */
+    static void inlineThenEmit(QueueLoop<Integer> loop) {
+        long room = loop.acquireInline();
+        if (room > 0L && loop.deliverInline(1)) {
+            loop.releaseInline(1);
+        } else {
+            if (room > 0L) {
+                loop.releaseInline(0);
+            }
+            loop.emit(1);
+        }
+        loop.emit(2);
+    }
+
+    @JCStressTest
+    @Description("A producer delivers inline and then through the source while the subscriber requests more: both items come, one at a time (a request during the hold is not lost).")
+    @Outcome(id = "2, 0, 0", expect = ACCEPTABLE, desc = "both delivered")
+    @Outcome(id = "1, 1, 0", expect = FORBIDDEN, desc = "lost wake-up: the request that came while the loop was held inline was dropped")
+    @Outcome(expect = FORBIDDEN, desc = "overlapping, extra or missing signals")
+    @State
+    public static class InlineVsRequest {
+        final SignalLog<Integer> log = SignalLog.requesting(1);
+        final QueueLoop<Integer> loop = new QueueLoop<>(log, Inline.EXECUTOR, 16);
+
+        public InlineVsRequest() {
+            loop.start();
+        }
+
+        @Actor
+        public void producer() {
+            inlineThenEmit(loop);
+        }
+
+        @Actor
+        public void subscriber() {
+            log.request(1);
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r1 = log.nexts();
+            r.r2 = loop.left();
+            r.r3 = log.violations();
+        }
+    }
+
+    @JCStressTest
+    @Description("A producer delivers inline while the subscriber cancels: no signal after the cancel took effect, no terminal signal, one finish.")
+    @Outcome(id = "2, 0, 1, 0", expect = ACCEPTABLE, desc = "both delivered before the cancel took effect")
+    @Outcome(id = "1, 0, 1, 0", expect = ACCEPTABLE, desc = "one delivered, then cancelled")
+    @Outcome(id = "0, 0, 1, 0", expect = ACCEPTABLE, desc = "cancelled first")
+    @Outcome(expect = FORBIDDEN, desc = "a signal after cancel, or the loop did not finish exactly once")
+    @State
+    public static class InlineVsCancel {
+        final SignalLog<Integer> log = SignalLog.unbounded();
+        final QueueLoop<Integer> loop = new QueueLoop<>(log, Inline.EXECUTOR, 16);
+
+        public InlineVsCancel() {
+            loop.start();
+        }
+
+        @Actor
+        public void producer() {
+            inlineThenEmit(loop);
+        }
+
+        @Actor
+        public void cancel() {
+            log.cancel();
+        }
+
+        @Arbiter
+        public void arbiter(IIII_Result r) {
+            r.r1 = log.nexts();
+            r.r2 = log.terminals();
+            r.r3 = loop.finished();
+            r.r4 = log.violations();
+        }
+    }
+
+    @JCStressTest
+    @Description("The source completes while a producer delivers inline and through it: exactly one onComplete (one that comes during the hold is not lost), nothing after it; what is emitted after the end stays in the source.")
+    @Outcome(id = "2, 1, 1, 0", expect = ACCEPTABLE, desc = "both items, then onComplete")
+    @Outcome(id = "1, 1, 1, 0", expect = ACCEPTABLE, desc = "one item, then onComplete; the other came after the end")
+    @Outcome(id = "0, 1, 1, 0", expect = ACCEPTABLE, desc = "onComplete first; both came after the end")
+    @Outcome(expect = FORBIDDEN, desc = "the completion lost or doubled, or a signal after it")
+    @State
+    public static class InlineVsComplete {
+        final SignalLog<Integer> log = SignalLog.unbounded();
+        final QueueLoop<Integer> loop = new QueueLoop<>(log, Inline.EXECUTOR, 16);
+
+        public InlineVsComplete() {
+            loop.start();
+        }
+
+        @Actor
+        public void producer() {
+            inlineThenEmit(loop);
+        }
+
+        @Actor
+        public void complete() {
+            loop.complete();
+        }
+
+        @Arbiter
+        public void arbiter(IIII_Result r) {
+            r.r1 = log.nexts();
+            r.r2 = log.completes();
+            r.r3 = loop.finished();
+            r.r4 = log.violations();
+        }
+    }
 }
