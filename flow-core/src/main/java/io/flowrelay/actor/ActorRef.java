@@ -44,7 +44,9 @@ public interface ActorRef<M> {
      *
      * <p>The future fails with {@link java.util.concurrent.TimeoutException} if no reply comes
      * within {@code timeout}, and at once with {@link ActorStoppedException} if the actor is
-     * stopped. A reply that comes too late goes to dead letters, never to another asker.
+     * stopped. A reply that comes too late goes to dead letters, never to another asker. A
+     * thread that blocks on the future ({@code get}, {@code join}) waits briefly without parking
+     * before it parks (never past a timed {@code get}'s timeout).
      *
      * @throws IllegalArgumentException if {@code timeout} is not positive
      */

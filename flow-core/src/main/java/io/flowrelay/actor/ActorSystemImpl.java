@@ -225,7 +225,7 @@ final class ActorSystemImpl implements ActorSystem {
     <M, R> CompletableFuture<R> ask(ActorRef<M> target, Function<ActorRef<R>, ? extends M> request, Duration timeout) {
         Objects.requireNonNull(request, "request");
         requirePositive(timeout);
-        CompletableFuture<R> f = new CompletableFuture<>();
+        CompletableFuture<R> f = new AskFuture<>();
         ReplyRef<R> reply = new ReplyRef<>(this, f, target);
         M message = Objects.requireNonNull(request.apply(reply), "request built a null message");
         SendResult r = target.tell(message);

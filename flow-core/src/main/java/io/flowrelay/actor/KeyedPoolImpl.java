@@ -118,7 +118,7 @@ final class KeyedPoolImpl<K, Q, R> implements KeyedPool<K, Q, R> {
     }
 
     private CompletableFuture<R> route(K id, Q request) {
-        CompletableFuture<R> f = new CompletableFuture<>();
+        CompletableFuture<R> f = new AskFuture<>();
         ActorCell<Object> cell = items.get(Objects.requireNonNull(id, "id"));
         if (cell == null) {
             f.completeExceptionally(new NoSuchElementException("pool " + name + " has no item " + id));
