@@ -502,6 +502,12 @@ final class RingBroadcast<T> extends PaddedTail implements Broadcast<T> {
             return lagError == null && (long) SEQ.getAcquire(parent.seq, (int) c & parent.mask) >= c;
         }
 
+        /** Several subscribers read the ring's lines: an idle spin looks at it rarely (DeliveryLoop.idleSpin). */
+        @Override
+        protected boolean readByMany() {
+            return LoopArray.isMany(parent.subscribers);
+        }
+
         /** Caught up and about to sleep: asks the next claim to wake it (see the notes), unless one is there. */
         @Override
         protected boolean hasMoreBeforeLeaving() {

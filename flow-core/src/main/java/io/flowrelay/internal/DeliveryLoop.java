@@ -95,6 +95,12 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
     /** ... then every this many rounds (a power of two). */
     private static final int IDLE_LOOK_EVERY = 32;
 
+    /**
+     * An idle loop whose source many loops read at once ({@link #readByMany()}) looks, and reads
+     * the pool's queues and its spin slot, only every this many rounds.
+     */
+    private static final int SHARED_LOOK_EVERY = 128;
+
     private final Executor executor;
     private final int batch;
     private Flow.Subscriber<? super T> downstream;
@@ -145,6 +151,15 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
 
     /** The error to end with, or {@code null} to complete normally; read after {@link #isExhausted()}. */
     protected abstract Throwable terminalError();
+
+    /**
+     * {@code true} if many loops read this source at once, so that an idle spin should look at
+     * it only every {@value #SHARED_LOOK_EVERY} rounds (see idleSpin). Read when a spin starts.
+     * By default {@code false}.
+     */
+    protected boolean readByMany() {
+        return false;
+    }
 
     /** Called by the loop after each batch of {@code n > 0} delivered items (replenish, wake senders). */
     protected void onDelivered(long n) {
@@ -458,24 +473,33 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
      * the source in each of the first {@value #IDLE_LOOK_ALWAYS} rounds (a reply to what the loop
      * just delivered comes within a microsecond), then only every {@value #IDLE_LOOK_EVERY} rounds:
      * each look reads what producers write, and a consumer that reads it all the time slows the
-     * producer it waits for.
+     * producer it waits for. A loop of a source that many loops read at once ({@link #readByMany()}:
+     * a broadcast's subscribers, each of whose looks reads the line that the publisher writes next,
+     * so that every write waits for that line to come back from them) looks only every
+     * {@value #SHARED_LOOK_EVERY} rounds, and reads the pool's queues (which ten loops taking
+     * turns on two threads keep writing) as rarely: with ten subscribers the two together raised
+     * a broadcast's throughput by about half, and either alone by about a tenth
+     * (docs/benchmarks.md, T6).
      */
     private boolean idleSpin() {
         if (requested <= 0L) {
             return false;
         }
         boolean onPool = executor instanceof ForkJoinPool;
+        boolean shared = readByMany();
+        int always = shared ? 0 : IDLE_LOOK_ALWAYS;
+        int everyMask = (shared ? SHARED_LOOK_EVERY : IDLE_LOOK_EVERY) - 1;
         boolean longSpin = false;
         try {
             long deadline = 0L;
             for (int i = 1; ; i++) {
-                if (i > IDLE_LOOK_ALWAYS && (i & (Waiter.YIELD_EVERY - 1)) == 0) {
+                if (i > always && (i & (Waiter.YIELD_EVERY - 1)) == 0) {
                     Thread.yield(); // the producer we wait for may share our CPU (see Waiter.YIELD_EVERY)
                 } else {
                     Thread.onSpinWait();
                 }
-                boolean every = (i & (IDLE_LOOK_EVERY - 1)) == 0;
-                if ((every || i <= IDLE_LOOK_ALWAYS) && hasMore()) {
+                boolean every = (i & everyMask) == 0;
+                if ((every || i <= always) && hasMore()) {
                     return true;
                 }
                 if (!every) {
