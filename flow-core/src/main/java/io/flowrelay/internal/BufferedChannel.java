@@ -45,6 +45,11 @@ public final class BufferedChannel<T> implements Channel<T> {
      *                hot paths read its count, never 0 while a waiter is queued.
      * Consumers: receivers (parked receive() calls, Waiter queue) and subscriptions (one
      * DeliveryLoop each, in the copy-on-write `subscribers` set: null, one loop or an array, LoopArray).
+     * senders, receivers, overflow (and its count), the sender drain's and the end drain's
+     * counters and the handle count live in `extras`, made on first use (Lazy: a CAS, so a full
+     * fence like the lazily made queues it replaced): a reader that finds no extras treats it as
+     * empty queues and zero counts, and a sender that makes them runs the sender drain itself
+     * once it is queued, so a drain that found none (close()) misses nobody.
      *
      * Who writes what:
      *   state      — CLOSED | FAILED bits, set once by close()/fail() (StateWord).
@@ -111,19 +116,13 @@ public final class BufferedChannel<T> implements Channel<T> {
     final int batch;
     private final int window; // what the channel may have requested from its upstream and not yet delivered
 
-    // created on first use (CAS null -> queue), so that an idle channel or mailbox holds none of them
-    private volatile SenderQueue senders;
-    private volatile ConcurrentLinkedQueue<Waiter> receivers;
-    private volatile ConcurrentLinkedQueue<T> overflowed;
+    // made on first use (Lazy), so that an idle channel or mailbox holds none of its fields
+    private volatile Extras<T> extras;
 
     private volatile Object subscribers; // a LoopArray set: null, one loop or an array
     private volatile int state;
     private volatile Throwable error;
-    private volatile int senderWip;
-    private volatile int overflowCount;
     private volatile Upstream upstream;
-    private volatile int remainderWip;
-    private volatile int handles;
 
     /**
      * @param capacity       0 for rendezvous, {@link Integer#MAX_VALUE} for unbounded, else bounded (rounded up to a power of two)
@@ -163,27 +162,46 @@ public final class BufferedChannel<T> implements Channel<T> {
         return new MpscRing<>(capacity, !singleConsumer);
     }
 
+    private Extras<T> extras() {
+        Extras<T> e = extras;
+        return e != null ? e : Lazy.get(EXTRAS, this, Extras::new);
+    }
+
     private SenderQueue senders() {
-        return Lazy.get(SENDERS, this, SenderQueue::new);
+        return extras().senders();
+    }
+
+    /** The waiting senders' queue, or {@code null} if no sender ever waited. */
+    private SenderQueue sendersIfAny() {
+        Extras<T> e = extras;
+        return e == null ? null : e.senders;
     }
 
     /** {@code true} if a sender waits (or is about to: see SenderQueue). */
     private boolean sendersWaiting() {
-        SenderQueue q = senders;
+        SenderQueue q = sendersIfAny();
         return q != null && !q.isEmpty();
     }
 
     private Waiter pollSender() {
-        SenderQueue q = senders;
+        SenderQueue q = sendersIfAny();
         return q == null ? null : q.poll();
     }
 
     private ConcurrentLinkedQueue<Waiter> receivers() {
-        return Lazy.get(RECEIVERS, this, ConcurrentLinkedQueue::new);
+        return extras().receivers();
     }
 
-    private ConcurrentLinkedQueue<T> overflowed() {
-        return Lazy.get(OVERFLOWED, this, ConcurrentLinkedQueue::new);
+    /** The parked receivers' queue, or {@code null} if no receiver ever parked. */
+    private ConcurrentLinkedQueue<Waiter> receiversIfAny() {
+        Extras<T> e = extras;
+        return e == null ? null : e.receivers;
+    }
+
+    /** Upstream items that did not fit: 0 unless imperative sends share the channel, or rendezvous. */
+    private int overflowCount() {
+        Extras<T> e = extras;
+        return e == null ? 0 : e.overflowCount;
     }
 
     private static boolean isEmpty(Queue<?> q) {
@@ -337,7 +355,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     /** Rendezvous: gives the item straight to a parked receiver, if there is one. */
     private boolean handOff(T item) {
         Waiter w;
-        while ((w = poll(receivers)) != null) {
+        while ((w = poll(receiversIfAny())) != null) {
             if (w.handOff(item, this)) {
                 w.resume(null);
                 return true;
@@ -354,7 +372,7 @@ public final class BufferedChannel<T> implements Channel<T> {
      * looked at after every send.
      */
     private void afterOffer(int offered) {
-        if (offered == MpscRing.OK_WAKE || LoopArray.isMany(subscribers) || !isEmpty(receivers)) {
+        if (offered == MpscRing.OK_WAKE || LoopArray.isMany(subscribers) || !isEmpty(receiversIfAny())) {
             wakeOne();
         }
     }
@@ -367,7 +385,7 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     /** Wakes one parked receiver and one idle subscriber with demand. */
     private void wakeOne() {
-        if (!isEmpty(receivers)) {
+        if (!isEmpty(receiversIfAny())) {
             signalReceiver();
         }
         LoopArray.wakeOne(subscribers);
@@ -375,7 +393,7 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     private void signalReceiver() {
         Waiter w;
-        while ((w = poll(receivers)) != null) {
+        while ((w = poll(receiversIfAny())) != null) {
             if (w.signal(this)) {
                 w.resume(null);
                 return;
@@ -400,7 +418,11 @@ public final class BufferedChannel<T> implements Channel<T> {
      * in FIFO order while it has room, or fails them once the channel is closed.
      */
     private void drainSenders() {
-        if ((int) SENDER_WIP.getAndAdd(this, 1) != 0) {
+        Extras<T> e = extras;
+        if (e == null) {
+            return; // no sender ever waited; one that comes runs this drain itself once queued
+        }
+        if ((int) Extras.SENDER_WIP.getAndAdd(e, 1) != 0) {
             return;
         }
         int missed = 1;
@@ -410,7 +432,7 @@ public final class BufferedChannel<T> implements Channel<T> {
             } else if (capacity != 0 && transferSenders()) {
                 published();
             }
-            missed = (int) SENDER_WIP.getAndAdd(this, -missed) - missed;
+            missed = (int) Extras.SENDER_WIP.getAndAdd(e, -missed) - missed;
             if (missed == 0) {
                 return;
             }
@@ -419,7 +441,7 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     @SuppressWarnings("unchecked")
     private boolean transferSenders() {
-        SenderQueue senders = this.senders;
+        SenderQueue senders = sendersIfAny();
         if (senders == null) {
             return false;
         }
@@ -492,7 +514,7 @@ public final class BufferedChannel<T> implements Channel<T> {
      * receivers handles whatever it polled, so removing one from the middle is safe.
      */
     public void unregisterReceiver(Waiter w) {
-        ConcurrentLinkedQueue<Waiter> q = receivers;
+        ConcurrentLinkedQueue<Waiter> q = receiversIfAny();
         if (q != null) {
             q.remove(w);
         }
@@ -507,7 +529,7 @@ public final class BufferedChannel<T> implements Channel<T> {
      * stale waiter when it reaches it.
      */
     public void unregisterSender(Waiter w) {
-        SenderQueue q = senders;
+        SenderQueue q = sendersIfAny();
         if (q == null) {
             return;
         }
@@ -539,7 +561,7 @@ public final class BufferedChannel<T> implements Channel<T> {
             if (v != null) {
                 return v;
             }
-            if (overflowCount != 0 && (v = pollOverflow()) != null) {
+            if (overflowCount() != 0 && (v = pollOverflow()) != null) {
                 return v;
             }
             if (sendersWaiting()) {
@@ -548,7 +570,7 @@ public final class BufferedChannel<T> implements Channel<T> {
             }
             return null;
         }
-        T v = overflowCount != 0 ? pollOverflow() : null;
+        T v = overflowCount() != 0 ? pollOverflow() : null;
         if (v != null) {
             return v;
         }
@@ -564,16 +586,17 @@ public final class BufferedChannel<T> implements Channel<T> {
     }
 
     private T pollOverflow() {
-        T v = poll(overflowed);
+        Extras<T> e = extras;
+        T v = e == null ? null : poll(e.overflowed);
         if (v != null) {
-            OVERFLOW_COUNT.getAndAdd(this, -1);
+            Extras.OVERFLOW_COUNT.getAndAdd(e, -1);
         }
         return v;
     }
 
     /** {@code true} if an item may be available (non-consuming). */
     public boolean hasItem() {
-        return !isEmpty(buffer) || overflowCount != 0 || sendersWaiting();
+        return !isEmpty(buffer) || overflowCount() != 0 || sendersWaiting();
     }
 
     /**
@@ -583,7 +606,7 @@ public final class BufferedChannel<T> implements Channel<T> {
      */
     public boolean hasItemReady() {
         ChannelBuffer<T> q = buffer;
-        return (q != null && q.isReady()) || overflowCount != 0 || sendersWaiting();
+        return (q != null && q.isReady()) || overflowCount() != 0 || sendersWaiting();
     }
 
     /**
@@ -592,7 +615,7 @@ public final class BufferedChannel<T> implements Channel<T> {
      * a channel whose buffer does not exist yet makes a ring that asks for that from the start).
      */
     public boolean hasItemOrArm() {
-        if (overflowCount != 0 || sendersWaiting()) {
+        if (overflowCount() != 0 || sendersWaiting()) {
             return true;
         }
         ChannelBuffer<T> q = buffer;
@@ -804,7 +827,7 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     private void wakeConsumers() {
         Waiter w;
-        while ((w = poll(receivers)) != null) {
+        while ((w = poll(receiversIfAny())) != null) {
             if (w.signal(this)) {
                 w.resume(null);
             }
@@ -832,7 +855,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     @Override
     public void onNext(T item) {
         Objects.requireNonNull(item, "item"); // RS 2.13
-        SendResult r = overflowCount == 0 ? offer(item) : (state & CLOSED) != 0 ? SendResult.CLOSED : SendResult.FULL;
+        SendResult r = overflowCount() == 0 ? offer(item) : (state & CLOSED) != 0 ? SendResult.CLOSED : SendResult.FULL;
         if (r == SendResult.OK) {
             arrived();
             return;
@@ -845,8 +868,9 @@ public final class BufferedChannel<T> implements Channel<T> {
             return;
         }
         // requested from upstream, so accepted even when the buffer is full
-        overflowed().offer(item);
-        OVERFLOW_COUNT.getAndAdd(this, 1);
+        Extras<T> e = extras();
+        e.overflowed().offer(item);
+        Extras.OVERFLOW_COUNT.getAndAdd(e, 1);
         arrived();
         published();
     }
@@ -915,7 +939,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     private long freeRoom(Upstream u) {
         long out = u.asked - u.arrived;
         ChannelBuffer<T> q = buffer;
-        long used = (q != null ? q.size() : 0) + overflowCount;
+        long used = (q != null ? q.size() : 0) + overflowCount();
         long want = window - used - out;
         if (want <= 0L || (want < u.limit && out + used != 0L)) {
             return 0L;
@@ -930,7 +954,8 @@ public final class BufferedChannel<T> implements Channel<T> {
      * may call it; calls are serialised, so the single-consumer discipline holds.
      */
     public void drainRemaining(Consumer<? super T> sink) {
-        if ((int) REMAINDER_WIP.getAndAdd(this, 1) != 0) {
+        Extras<T> e = extras();
+        if ((int) Extras.REMAINDER_WIP.getAndAdd(e, 1) != 0) {
             return;
         }
         int missed = 1;
@@ -939,7 +964,7 @@ public final class BufferedChannel<T> implements Channel<T> {
             while ((v = pollItem()) != null) {
                 sink.accept(v);
             }
-            missed = (int) REMAINDER_WIP.getAndAdd(this, -missed) - missed;
+            missed = (int) Extras.REMAINDER_WIP.getAndAdd(e, -missed) - missed;
             if (missed == 0) {
                 return;
             }
@@ -1011,12 +1036,12 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     @Override
     public Sender<T> producer() {
-        HANDLES.getAndAdd(this, 1);
+        Extras.HANDLES.getAndAdd(extras(), 1);
         return new ProducerHandle<>(this);
     }
 
     void releaseHandle() {
-        if ((int) HANDLES.getAndAdd(this, -1) == 1) {
+        if ((int) Extras.HANDLES.getAndAdd(extras, -1) == 1) { // made by producer()
             close();
         }
     }
@@ -1081,6 +1106,60 @@ public final class BufferedChannel<T> implements Channel<T> {
      * made by onSubscribe: the demand bookkeeping lives here, not in every channel and mailbox.
      * See the implementation notes for who writes what.
      */
+    /**
+     * The parts of a channel that most channels never use, made on first use (so that an idle
+     * mailbox is 24 bytes smaller): waiting senders and parked receivers (each queue made on
+     * first use too), upstream items that did not fit and their count, the sender drain's and
+     * the end drain's work counters, and the count of producer handles.
+     */
+    private static final class Extras<T> {
+        volatile SenderQueue senders;
+        volatile ConcurrentLinkedQueue<Waiter> receivers;
+        volatile ConcurrentLinkedQueue<T> overflowed;
+        volatile int overflowCount;
+        volatile int senderWip;
+        volatile int remainderWip;
+        volatile int handles;
+
+        SenderQueue senders() {
+            SenderQueue q = senders;
+            return q != null ? q : Lazy.get(SENDERS, this, SenderQueue::new);
+        }
+
+        ConcurrentLinkedQueue<Waiter> receivers() {
+            ConcurrentLinkedQueue<Waiter> q = receivers;
+            return q != null ? q : Lazy.get(RECEIVERS, this, ConcurrentLinkedQueue::new);
+        }
+
+        ConcurrentLinkedQueue<T> overflowed() {
+            ConcurrentLinkedQueue<T> q = overflowed;
+            return q != null ? q : Lazy.get(OVERFLOWED, this, ConcurrentLinkedQueue::new);
+        }
+
+        static final VarHandle SENDERS;
+        static final VarHandle RECEIVERS;
+        static final VarHandle OVERFLOWED;
+        static final VarHandle OVERFLOW_COUNT;
+        static final VarHandle SENDER_WIP;
+        static final VarHandle REMAINDER_WIP;
+        static final VarHandle HANDLES;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                SENDERS = l.findVarHandle(Extras.class, "senders", SenderQueue.class);
+                RECEIVERS = l.findVarHandle(Extras.class, "receivers", ConcurrentLinkedQueue.class);
+                OVERFLOWED = l.findVarHandle(Extras.class, "overflowed", ConcurrentLinkedQueue.class);
+                OVERFLOW_COUNT = l.findVarHandle(Extras.class, "overflowCount", int.class);
+                SENDER_WIP = l.findVarHandle(Extras.class, "senderWip", int.class);
+                REMAINDER_WIP = l.findVarHandle(Extras.class, "remainderWip", int.class);
+                HANDLES = l.findVarHandle(Extras.class, "handles", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+    }
+
     private static final class Upstream {
         final Flow.Subscription subscription;
         /** Asks are batched: at least this much (75 % of the window) unless nothing is buffered or outstanding. */
@@ -1119,32 +1198,20 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     private static final VarHandle STATE;
     private static final VarHandle BUFFER;
-    private static final VarHandle SENDERS;
-    private static final VarHandle RECEIVERS;
-    private static final VarHandle OVERFLOWED;
+    private static final VarHandle EXTRAS;
     private static final VarHandle ERROR;
     private static final VarHandle SUBSCRIBERS;
-    private static final VarHandle SENDER_WIP;
-    private static final VarHandle OVERFLOW_COUNT;
     private static final VarHandle UPSTREAM;
-    private static final VarHandle REMAINDER_WIP;
-    private static final VarHandle HANDLES;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(BufferedChannel.class, "state", int.class);
             BUFFER = l.findVarHandle(BufferedChannel.class, "buffer", ChannelBuffer.class);
-            SENDERS = l.findVarHandle(BufferedChannel.class, "senders", SenderQueue.class);
-            RECEIVERS = l.findVarHandle(BufferedChannel.class, "receivers", ConcurrentLinkedQueue.class);
-            OVERFLOWED = l.findVarHandle(BufferedChannel.class, "overflowed", ConcurrentLinkedQueue.class);
+            EXTRAS = l.findVarHandle(BufferedChannel.class, "extras", Extras.class);
             ERROR = l.findVarHandle(BufferedChannel.class, "error", Throwable.class);
             SUBSCRIBERS = l.findVarHandle(BufferedChannel.class, "subscribers", Object.class);
-            SENDER_WIP = l.findVarHandle(BufferedChannel.class, "senderWip", int.class);
-            OVERFLOW_COUNT = l.findVarHandle(BufferedChannel.class, "overflowCount", int.class);
             UPSTREAM = l.findVarHandle(BufferedChannel.class, "upstream", Upstream.class);
-            REMAINDER_WIP = l.findVarHandle(BufferedChannel.class, "remainderWip", int.class);
-            HANDLES = l.findVarHandle(BufferedChannel.class, "handles", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
