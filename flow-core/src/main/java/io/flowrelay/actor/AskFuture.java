@@ -14,19 +14,17 @@ import java.util.concurrent.TimeoutException;
  * A reply from an actor that is running comes within a microsecond or so, while parking and
  * being unparked cost both threads a system call and, on virtual machines, tens of
  * microseconds of wake-up latency; the yields give the CPU to the replying actor when the two
- * share one. A timed wait never spins past its timeout. Everything else is the plain
+ * share one. A timed wait never spins past its timeout, and an interrupted thread does not spin
+ * (it goes straight to the park, which throws). Everything else is the plain
  * {@code CompletableFuture}'s (dependent stages are plain {@code CompletableFuture}s).
  *
  * @param <R> the reply type
  */
 final class AskFuture<R> extends CompletableFuture<R> {
 
-    /** While spinning, a timed wait reads the clock every this many rounds (a power of two). */
-    private static final int CLOCK_EVERY = 8;
-
     @Override
     public R get() throws InterruptedException, ExecutionException {
-        awaitBriefly(Long.MAX_VALUE);
+        awaitBriefly(false, 0L);
         return super.get();
     }
 
@@ -37,13 +35,13 @@ final class AskFuture<R> extends CompletableFuture<R> {
             return super.get(timeout, unit);
         }
         long start = System.nanoTime();
-        awaitBriefly(start + nanos);
+        awaitBriefly(true, start + nanos);
         return super.get(Math.max(0L, nanos - (System.nanoTime() - start)), TimeUnit.NANOSECONDS);
     }
 
     @Override
     public R join() {
-        awaitBriefly(Long.MAX_VALUE);
+        awaitBriefly(false, 0L);
         return super.join();
     }
 
@@ -52,10 +50,14 @@ final class AskFuture<R> extends CompletableFuture<R> {
         return new CompletableFuture<>();
     }
 
-    /** Waits without parking until done, or the back-off is over, or (if not MAX_VALUE) the deadline passes. */
-    private void awaitBriefly(long deadline) {
-        for (int i = 0; !isDone() && Waiter.backOff(i, false); i++) {
-            if (deadline != Long.MAX_VALUE && (i & (CLOCK_EVERY - 1)) == CLOCK_EVERY - 1 && System.nanoTime() - deadline >= 0L) {
+    /**
+     * Waits without parking until done, or the back-off is over, or the thread is interrupted
+     * (the park that follows throws at once), or (if {@code timed}) the deadline passes.
+     */
+    private void awaitBriefly(boolean timed, long deadline) {
+        Thread t = Thread.currentThread();
+        for (int i = 0; !isDone() && !t.isInterrupted() && Waiter.backOff(i, false); i++) {
+            if (timed && System.nanoTime() - deadline >= 0L) {
                 return;
             }
         }

@@ -51,7 +51,13 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
      *           the demand, on this thread too. Tried once per batch, only while nothing is pending;
      *           released when the batch ends (onDelivered, before the loop can spin or leave),
      *           when the demand taken runs out, or when the subscription ends; what is emitted
-     *           after that goes through the output's queue, behind what went inline.
+     *           after that goes through the output's queue, behind what went inline. Only emits
+     *           on the turn itself fuse (turnThread, below); an emit from any other thread (a
+     *           handler may hand its emitter to a callback) takes the queue, as before.
+     * turnThread — the thread of the running batch: set by the loop's onNext (the handler's
+     *           call), cleared when the batch ends (onDelivered), both on the loop thread. A thread
+     *           reads its own last write or another thread's, so it sees itself here only while
+     *           it runs the batch: the fused fields are then the loop thread's alone.
      * leftovers — an input that races with the input's close can land after the loop's last look
      *           (the channel checks CLOSED, then offers). Dekker pair: onNext offers, fences
      *           (published()), then reads done; end() completes done, fences, then drains. One of
@@ -73,6 +79,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
     private StageHandler<I, O> handler;
+    private Thread turnThread;
     private DeliveryLoop<O> fused;
     private long fusedRoom;
     private long fusedCount;
@@ -168,7 +175,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
 
     private void emit(O item) {
         Objects.requireNonNull(item, "a stage may not emit null");
-        if (fused != null || (!fuseTried && fuse())) {
+        if (Thread.currentThread() == turnThread && (fused != null || (!fuseTried && fuse()))) {
             if (fusedRoom != 0L && fused.deliverInline(item)) {
                 fusedRoom--;
                 fusedCount++;
@@ -273,6 +280,10 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
         @Override
         @SuppressWarnings("unchecked")
         public void onNext(Object o) {
+            Thread t = Thread.currentThread();
+            if (turnThread != t) {
+                turnThread = t; // once per batch: onDelivered clears it
+            }
             if (stopped) {
                 loop.notHandled();
                 sys.deadLetter(ref, o, DeadLetter.Reason.STOPPED, stopError);
@@ -407,6 +418,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
         protected void onDelivered(long n) {
             unfuse(); // before the loop may spin or leave: the output's loop must not wait on us
             fuseTried = false;
+            turnThread = null;
             input.consumed(n);
         }
 

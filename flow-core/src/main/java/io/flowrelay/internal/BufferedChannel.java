@@ -892,9 +892,10 @@ public final class BufferedChannel<T> implements Channel<T> {
         }
         long a = u.arrived + 1L;
         Upstream.ARRIVED.setRelease(u, a);
-        // asked only grows: a stale read is lower, so at worst one ask too many (the drain then
-        // computes the real room); a value above a means more items are on their way
-        if (u.asked == a) {
+        // asked only grows and was raised before the upstream was asked for this item, so this
+        // reads at least a unless the upstream sent more than asked (RS 1.1; then ask again
+        // anyway: the drain computes the real room); a value above a means more items are coming
+        if (u.asked <= a) {
             replenish(u, 0L);
         }
     }

@@ -286,7 +286,10 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
      * queued in the source, up to the demand (as a run would: {@link #onDelivered} follows), and
      * keeps the loop only if that emptied the source with demand left, since an item delivered
      * inline must not overtake a queued one. Signals the loop owes meanwhile (requests, a
-     * cancel, the end) wait for {@link #releaseInline}, as they would for a run.
+     * cancel, the end) wait for {@link #releaseInline}, as they would for a run. Whether the
+     * source is empty is asked of {@link #hasMore()}, which may miss an item another producer is
+     * still writing: a caller that is not the only producer must look again itself (and hand
+     * the loop back if something is queued) before it delivers.
      *
      * @return the demand the producer may use (at least 1), or 0 if the loop was not kept
      */
@@ -301,7 +304,7 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
         Flow.Subscriber<? super T> a = downstream;
         long r = requested;
         long e = 0L;
-        while (e < r) {
+        while (e < r && e < batch) {
             T v = pollNext();
             if (v == null) {
                 break;
@@ -316,6 +319,9 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
                 return 0L; // wip stays taken: the subscription is over
             }
             e++;
+            if (requested == Demand.CANCELLED) {
+                break; // cancelled inside onNext (or a bad request): the release runs the end
+            }
         }
         if (e != 0L) {
             Demand.produced(REQUESTED, this, e);

@@ -96,6 +96,15 @@ class AskFutureTest {
         assertFalse(waiter.isAlive(), "the interrupt ended the wait");
         assertInstanceOf(InterruptedException.class, thrown.get());
         assertFalse(f.isDone());
+
+        Thread.currentThread().interrupt(); // already interrupted: no spin, the park throws
+        try {
+            assertThrows(InterruptedException.class, f::get);
+            Thread.currentThread().interrupt(); // the throw cleared it
+            assertThrows(InterruptedException.class, () -> f.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        } finally {
+            Thread.interrupted();
+        }
     }
 
     @Test

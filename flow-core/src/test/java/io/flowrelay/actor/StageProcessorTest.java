@@ -433,6 +433,79 @@ class StageProcessorTest {
         await(up.cancelled, "its only downstream gone, the stage cancels upstream");
     }
 
+    @Test
+    void emitsFromAnotherThreadGoThroughTheOutputAndNeverOverlapTheStagesOwn() throws Exception {
+        ActorSystem system = kit.system("foreign-emit");
+        for (int round = 0; round < 20; round++) {
+            int n = 5_000;
+            CompletableFuture<Emitter<Integer>> handed = new CompletableFuture<>();
+            Flow.Processor<Integer, Integer> stage = system.stage("both-" + round, () -> (i, out) -> {
+                handed.complete(out); // a handler may give its emitter to a callback on another thread
+                out.emit(i);
+            }, capacity(64));
+            java.util.concurrent.atomic.AtomicInteger inOnNext = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicReference<String> broken = new java.util.concurrent.atomic.AtomicReference<>();
+            CountDownLatch all = new CountDownLatch(2 * n);
+            stage.subscribe(new Flow.Subscriber<Integer>() {
+                private int lastOwn = -1;
+                private int lastForeign;
+
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    s.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(Integer x) {
+                    if (inOnNext.getAndIncrement() != 0) {
+                        broken.compareAndSet(null, "concurrent onNext (RS 1.3) at " + x);
+                    }
+                    if (x >= 0) {
+                        if (x != lastOwn + 1) {
+                            broken.compareAndSet(null, "the stage's own outputs out of order: " + x + " after " + lastOwn);
+                        }
+                        lastOwn = x;
+                    } else {
+                        if (x != lastForeign - 1) {
+                            broken.compareAndSet(null, "the other thread's outputs out of order: " + x + " after " + lastForeign);
+                        }
+                        lastForeign = x;
+                    }
+                    inOnNext.decrementAndGet();
+                    all.countDown();
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    broken.compareAndSet(null, "onError " + t);
+                }
+
+                @Override
+                public void onComplete() {
+                }
+            });
+            Thread foreign = new Thread(() -> {
+                Emitter<Integer> out = handed.join();
+                for (int k = 1; k <= n; k++) {
+                    out.emit(-k);
+                }
+            }, "foreign-emitter");
+            foreign.setDaemon(true);
+            foreign.start();
+            // an upstream that stays open until every output is in: a stage that has completed
+            // sends later emits to dead letters
+            Channel<Integer> source = Channels.bounded(256);
+            source.subscribe(stage);
+            for (int i = 0; i < n; i++) {
+                source.send(i);
+            }
+            assertTrue(all.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS),
+                    "round " + round + ": " + all.getCount() + " outputs missing; " + broken.get());
+            assertEquals(null, broken.get(), "round " + round);
+            source.close();
+        }
+    }
+
     /** An upstream driven by the test: it records demand and cancellation. */
     static final class ManualUpstream implements Flow.Subscription {
         final AtomicLong requested = new AtomicLong();
