@@ -303,25 +303,9 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
         }
         Flow.Subscriber<? super T> a = downstream;
         long r = requested;
-        long e = 0L;
-        while (e < r && e < batch) {
-            T v = pollNext();
-            if (v == null) {
-                break;
-            }
-            try {
-                a.onNext(v);
-            } catch (Throwable ex) {
-                Demand.cancel(REQUESTED, this); // RS 2.13
-                onDelivered(e + 1);
-                reportTurn(e);
-                finish(a, ex);
-                return 0L; // wip stays taken: the subscription is over
-            }
-            e++;
-            if (requested == Demand.CANCELLED) {
-                break; // cancelled inside onNext (or a bad request): the release runs the end
-            }
+        long e = deliverSome(a, Math.max(0L, Math.min(r, batch)), 0L);
+        if (e < 0L) {
+            return 0L; // the subscriber threw: the subscription is over and wip stays taken
         }
         if (e != 0L) {
             Demand.produced(REQUESTED, this, e);
@@ -405,27 +389,11 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
                 finish(a, bad == CANCELLED_PLAINLY ? null : bad);
                 return;
             }
-            long e = 0L;
-            while (e != r && budget != 0) {
-                T v = pollNext();
-                if (v == null) {
-                    break;
-                }
-                try {
-                    a.onNext(v);
-                } catch (Throwable ex) {
-                    Demand.cancel(REQUESTED, this); // RS 2.13
-                    onDelivered(e + 1);
-                    reportTurn(turn + e);
-                    finish(a, ex);
-                    return;
-                }
-                e++;
-                budget--;
-                if (requested == Demand.CANCELLED) {
-                    break;
-                }
+            long e = deliverSome(a, Math.min(r, budget), turn);
+            if (e < 0L) {
+                return;
             }
+            budget -= (int) e;
             if (e != 0L) {
                 maySpin = true;
                 turn += e;
@@ -467,6 +435,37 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
                 return;
             }
         }
+    }
+
+    /**
+     * Delivers up to {@code max} (at least 0) items from the source, stopping early when it has
+     * none or the subscription was cancelled inside {@code onNext}: the inner loop of a turn and
+     * of {@link #acquireInline}. An {@code onNext} that throws ends the subscription (RS 2.13:
+     * cancelled, {@code onDelivered} and the turn reported with the item it threw on, then
+     * {@code onError}); the result is then -1. Otherwise it is the number of {@code onNext} calls.
+     */
+    private long deliverSome(Flow.Subscriber<? super T> a, long max, long turn) {
+        long e = 0L;
+        while (e != max) {
+            T v = pollNext();
+            if (v == null) {
+                break;
+            }
+            try {
+                a.onNext(v);
+            } catch (Throwable ex) {
+                Demand.cancel(REQUESTED, this); // RS 2.13
+                onDelivered(e + 1);
+                reportTurn(turn + e);
+                finish(a, ex);
+                return -1L;
+            }
+            e++;
+            if (requested == Demand.CANCELLED) {
+                break; // cancelled inside onNext (or a bad request): the caller runs the end
+            }
+        }
+        return e;
     }
 
     /**
