@@ -78,6 +78,10 @@ public final class BufferedChannel<T> implements Channel<T> {
      *   receiver: enqueue Waiter (CAS), read hasItem() / state; subscription: wip -> 0, then
      *             hasItemOrArm(): a lone subscriber is woken through the buffer's IDLE bit (the
      *             producer then reads nothing of the loop's), several are looked at by every send
+     *             (trySendDeferred: a lone subscriber's wake-up is left to the producer, which
+     *             owes a wakeDeferred() at the end of its batch: it takes the idle loop and
+     *             hands on what is queued, or finds the loop busy, a run that re-checks before
+     *             it leaves)
      *   consumer: take item, fence, read senders                          (consumed())
      *   sender:   enqueue Waiter (CAS), run the sender drain itself          (enqueueSender())
      *   closer:   set CLOSED (CAS), fail waiting senders, wake every consumer
@@ -119,6 +123,7 @@ public final class BufferedChannel<T> implements Channel<T> {
     // made on first use (Lazy), so that an idle channel or mailbox holds none of its fields
     private volatile Extras<T> extras;
 
+    private volatile boolean inlineProducer; // see setInlineProducer()
     private volatile Object subscribers; // a LoopArray set: null, one loop or an array
     private volatile int state;
     private volatile Throwable error;
@@ -228,6 +233,35 @@ public final class BufferedChannel<T> implements Channel<T> {
         return offer(item);
     }
 
+    /**
+     * {@link #trySend} for a producer that delivers to the sole subscriber itself when it can
+     * (an actor stage's turn, see {@link #setInlineProducer}), and so leaves waking that
+     * subscriber's loop to {@link #wakeDeferred}, which it must call before it stops producing
+     * for now (at the end of its batch). An item queued here during a batch is then handed on by
+     * the producer, or by the one run it wakes at the end, instead of by a run woken by the first
+     * item, which holds the loop while the rest of the batch comes. Parked receivers and
+     * competing subscribers are woken at once, as by {@code trySend}.
+     */
+    public SendResult trySendDeferred(T item) {
+        Objects.requireNonNull(item, "item");
+        return offer(item, true);
+    }
+
+    /**
+     * The wake-up owed after {@link #trySendDeferred}: the sole subscriber's loop, if idle, is
+     * taken on this thread, which hands it what is queued, up to its demand and a batch
+     * ({@link DeliveryLoop#acquireInline}); a busy loop sees the items itself before it leaves,
+     * and what is left with demand for it runs the loop. With no sole subscriber, a plain wake.
+     */
+    public void wakeDeferred() {
+        DeliveryLoop<T> s = soleSubscription();
+        if (s == null) {
+            published();
+        } else if (s.acquireInline() != 0L) {
+            s.releaseInline(0L);
+        }
+    }
+
     @Override
     public void send(T item) throws InterruptedException {
         Objects.requireNonNull(item, "item");
@@ -316,6 +350,11 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     /** Tries to enqueue without waiting, applying the overflow policy. */
     private SendResult offer(T item) {
+        return offer(item, false);
+    }
+
+    /** @param deferred the producer wakes a lone subscriber itself later ({@link #trySendDeferred}) */
+    private SendResult offer(T item, boolean deferred) {
         if ((state & CLOSED) != 0) {
             return SendResult.CLOSED;
         }
@@ -327,7 +366,7 @@ public final class BufferedChannel<T> implements Channel<T> {
         if (!sendersWaiting()) {
             int r = q.offer(item);
             if (r != MpscRing.FULL) {
-                afterOffer(r);
+                afterOffer(r, deferred);
                 return SendResult.OK;
             }
         }
@@ -343,7 +382,7 @@ public final class BufferedChannel<T> implements Channel<T> {
                     }
                     int r = q.offer(item);
                     if (r != MpscRing.FULL) {
-                        afterOffer(r);
+                        afterOffer(r, deferred);
                         return SendResult.OK;
                     }
                 }
@@ -371,8 +410,8 @@ public final class BufferedChannel<T> implements Channel<T> {
      * reads nothing that its consumer writes; parked receivers and competing subscribers are
      * looked at after every send.
      */
-    private void afterOffer(int offered) {
-        if (offered == MpscRing.OK_WAKE || LoopArray.isMany(subscribers) || !isEmpty(receiversIfAny())) {
+    private void afterOffer(int offered, boolean deferred) {
+        if ((offered == MpscRing.OK_WAKE && !deferred) || LoopArray.isMany(subscribers) || !isEmpty(receiversIfAny())) {
             wakeOne();
         }
     }
@@ -873,6 +912,31 @@ public final class BufferedChannel<T> implements Channel<T> {
         Extras.OVERFLOW_COUNT.getAndAdd(e, 1);
         arrived();
         published();
+    }
+
+    /**
+     * An upstream item that its producer handed straight to this channel's consumer, which held
+     * its consumer loop (an actor stage running its upstream's items inline): counted as arrived,
+     * as {@link #onNext} would, without entering the buffer. The consumer reports it taken with
+     * {@link #consumed} afterwards, as any other.
+     */
+    public void arrivedTaken() {
+        arrived();
+    }
+
+    /**
+     * Marks this channel's producer as one that delivers straight to an idle subscriber while it
+     * can ({@link DeliveryLoop#acquireInline}: an actor stage's output). Its subscription loops
+     * then leave as soon as they find nothing, instead of spinning for the next item, and a
+     * request that finds nothing queued runs nothing ({@link DeliveryLoop#spinsWhenIdle}): the
+     * producer delivers the next item itself, if it finds the loop idle. Call before subscribers come.
+     */
+    public void setInlineProducer() {
+        inlineProducer = true;
+    }
+
+    boolean hasInlineProducer() {
+        return inlineProducer;
     }
 
     /**

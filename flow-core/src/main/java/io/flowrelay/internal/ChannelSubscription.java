@@ -43,6 +43,11 @@ final class ChannelSubscription<T> extends DeliveryLoop<T> {
     }
 
     @Override
+    protected boolean spinsWhenIdle() {
+        return !channel.hasInlineProducer();
+    }
+
+    @Override
     protected void onDelivered(long n) {
         channel.consumed(n);
     }

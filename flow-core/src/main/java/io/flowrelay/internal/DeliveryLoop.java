@@ -161,6 +161,22 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
         return false;
     }
 
+    /**
+     * {@code false} if the items of this loop usually come another way while it is idle (a
+     * producer that delivers inline to an idle loop, {@link #acquireInline}): the loop then
+     * leaves as soon as it finds nothing, without the idle spin (see idleSpin), and a request
+     * to an idle loop with nothing to deliver runs nothing. Such a request adds the demand
+     * (a full fence), sees {@code wip} at 0, then asks the source as a leaving run does
+     * ({@link #hasMoreBeforeLeaving}, which may ask to be woken by the next item): an item
+     * published before that look makes the request run the loop; one published after it finds
+     * the demand, or the wake-up request, and wakes the loop. A run that was pending for
+     * nothing cost the producer its next inline delivery: while it waits in the pool, the loop
+     * cannot be taken. By default {@code true}.
+     */
+    protected boolean spinsWhenIdle() {
+        return true;
+    }
+
     /** Called by the loop after each batch of {@code n > 0} delivered items (replenish, wake senders). */
     protected void onDelivered(long n) {
     }
@@ -201,6 +217,9 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
             return;
         }
         if (Demand.add(REQUESTED, this, n) != Demand.CANCELLED) {
+            if (wip == 0 && !spinsWhenIdle() && !isExhausted() && !hasMoreBeforeLeaving()) {
+                return; // an idle loop with nothing to deliver: see spinsWhenIdle
+            }
             schedule();
         }
     }
@@ -321,6 +340,14 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
     }
 
     /**
+     * The subscriber, for the holder of the loop ({@link #acquireInline}) only: while it holds
+     * the loop, the subscriber cannot change or go.
+     */
+    public final Flow.Subscriber<? super T> heldSubscriber() {
+        return downstream;
+    }
+
+    /**
      * Calls the subscriber's {@code onNext} on the caller's thread, which holds the loop
      * ({@link #acquireInline}) and counts the demand it took. An {@code onNext} that throws ends
      * the subscription as in a run (RS 2.13: cancelled, {@code onError}); the item was taken.
@@ -356,10 +383,25 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
         if (n != 0L) {
             Demand.produced(REQUESTED, this, n);
         }
-        if ((int) WIP.getAndAdd(this, -1) != 1) {
-            submit(); // a request, a cancel or a wake-up came meanwhile and left the run to us
-        } else if (requested > 0L && hasMoreBeforeLeaving() && WIP.compareAndSet(this, 0, 1)) {
-            submit();
+        int missed = 1;
+        for (;;) {
+            // What came while we held the loop (a request, a cancel, a wake-up, the end) left the
+            // run to us: a run is needed only for a cancel or the end, or items and demand for them.
+            // New demand alone is not (an output's consumer asking for more while its producer
+            // delivers inline): the run it would cost finds nothing, and while it is queued or
+            // spinning the producer cannot take the loop again.
+            long r = requested;
+            if (r == Demand.CANCELLED || isExhausted() || (r > 0L && hasMore())) {
+                submit();
+                return;
+            }
+            missed = (int) WIP.getAndAdd(this, -missed) - missed;
+            if (missed == 0) {
+                if (requested > 0L && hasMoreBeforeLeaving() && WIP.compareAndSet(this, 0, 1)) {
+                    submit();
+                }
+                return;
+            }
         }
     }
 
@@ -419,7 +461,7 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
                 }
                 continue;
             }
-            if (maySpin && idleSpin()) {
+            if (maySpin && spinsWhenIdle() && idleSpin()) {
                 maySpin = false; // an item came while we spun: cheaper than leaving and being woken again
                 continue;
             }

@@ -30,6 +30,7 @@ class DeliveryLoopTest {
         final AtomicInteger finished = new AtomicInteger();
         volatile boolean done;
         volatile Throwable error;
+        volatile boolean fedInline;
         /** If set, the next onDelivered throws it (a source hook that fails), once. */
         final java.util.concurrent.atomic.AtomicReference<RuntimeException> failNextDelivered = new java.util.concurrent.atomic.AtomicReference<>();
 
@@ -58,6 +59,11 @@ class DeliveryLoopTest {
         @Override
         protected Integer pollNext() {
             return queue.poll();
+        }
+
+        @Override
+        protected boolean spinsWhenIdle() {
+            return !fedInline;
         }
 
         @Override
@@ -454,6 +460,66 @@ class DeliveryLoopTest {
         assertEquals(0, ts2.itemCount());
         assertFalse(ts2.isTerminated(), "a cancel ends without a terminal signal");
         assertEquals(0L, loop2.acquireInline(), "a finished loop is never taken again");
+    }
+
+    @Test
+    void demandAloneThatCameWhileTheLoopWasHeldInlineNeedsNoRunButAQueuedItemDoes() {
+        ManualExecutor ex = new ManualExecutor();
+        TestSubscriber<Integer> ts = TestSubscriber.create(1);
+        QueueLoop loop = new QueueLoop(ts, ex, 16);
+        loop.start();
+        ex.runAll();
+        assertEquals(1L, loop.acquireInline());
+        assertTrue(loop.deliverInline(1));
+        ts.request(3); // the subscriber asks for more while it is being delivered to inline
+        loop.releaseInline(1);
+        assertEquals(0, ex.pending(), "nothing to deliver: a run would find nothing");
+        assertEquals(3L, loop.requested());
+        loop.emit(2);
+        ex.runAll();
+        assertEquals(List.of(1, 2), ts.items(), "an item after the release wakes the loop as usual");
+
+        assertEquals(2L, loop.acquireInline());
+        ts.request(1);
+        loop.queue.offer(3); // queued behind the holder's back
+        loop.releaseInline(0);
+        assertEquals(1, ex.pending(), "an item and demand for it: the release runs the loop");
+        ex.runAll();
+        assertEquals(List.of(1, 2, 3), ts.items());
+        ts.assertNoViolations().assertNotTerminated();
+    }
+
+    @Test
+    void aRequestToAnIdleInlineFedLoopWithNothingToDeliverRunsNothing() {
+        ManualExecutor ex = new ManualExecutor();
+        TestSubscriber<Integer> ts = TestSubscriber.create(0);
+        QueueLoop loop = new QueueLoop(ts, ex, 16);
+        loop.fedInline = true;
+        loop.start();
+        ex.runAll();
+        ts.request(2);
+        assertEquals(0, ex.pending(), "no item: the run would find nothing");
+        assertEquals(2L, loop.requested());
+        loop.emit(1);
+        assertEquals(1, ex.runAll(), "the item finds the demand and wakes the loop");
+        assertEquals(List.of(1), ts.items());
+        ts.request(1);
+        assertEquals(0, ex.pending());
+        loop.queue.offer(2);
+        loop.queue.offer(3); // queued without a wake-up: the next request must run the loop
+        ts.request(1);
+        assertEquals(1, ex.runAll());
+        assertEquals(List.of(1, 2, 3), ts.items());
+        loop.complete();
+        ex.runAll();
+        ts.assertCompleted().assertNoViolations();
+
+        QueueLoop spinning = new QueueLoop(TestSubscriber.create(0), ex, 16);
+        spinning.start();
+        ex.runAll();
+        spinning.request(1);
+        assertEquals(1, ex.pending(), "a loop fed by queueing runs on every request, as before");
+        ex.runAll();
     }
 
     @Test

@@ -393,6 +393,116 @@ public final class DeliveryLoopStress {
     }
 
     @JCStressTest
+    @Description("A producer delivers inline while another queues an item through the source and the subscriber requests more: the release runs the loop for the queued item (new demand alone would not), so both items come.")
+    @Outcome(id = "2, 0, 0", expect = ACCEPTABLE, desc = "both delivered")
+    @Outcome(id = "1, 1, 0", expect = FORBIDDEN, desc = "lost wake-up: the item queued while the loop was held stayed there")
+    @Outcome(expect = FORBIDDEN, desc = "overlapping, extra or missing signals")
+    @State
+    public static class InlineVsRequestAndSend {
+        final SignalLog<Integer> log = SignalLog.requesting(1);
+        final QueueLoop<Integer> loop = new QueueLoop<>(log, Inline.EXECUTOR, 16);
+
+        public InlineVsRequestAndSend() {
+            loop.start();
+        }
+
+        @Actor
+        public void inlineProducer() {
+            long room = loop.acquireInline();
+            if (room > 0L && loop.deliverInline(1)) {
+                loop.releaseInline(1);
+            } else {
+                if (room > 0L) {
+                    loop.releaseInline(0);
+                }
+                loop.emit(1);
+            }
+        }
+
+        @Actor
+        public void queueingProducer() {
+            loop.emit(2);
+        }
+
+        @Actor
+        public void subscriber() {
+            log.request(1);
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r1 = log.nexts();
+            r.r2 = loop.left();
+            r.r3 = log.violations();
+        }
+    }
+
+    @JCStressTest
+    @Description("A loop fed inline (spinsWhenIdle false), idle without demand: a request that finds the source empty runs nothing, while a producer publishes and wakes. The item is delivered either way: the request sees it, or the producer sees the demand.")
+    @Outcome(id = "1, 0, 0", expect = ACCEPTABLE, desc = "delivered")
+    @Outcome(id = "0, 1, 0", expect = FORBIDDEN, desc = "lost wake-up: the request skipped the run and the producer missed the demand")
+    @Outcome(expect = FORBIDDEN, desc = "overlapping, extra or missing signals")
+    @State
+    public static class DryRequestVsEmit {
+        final SignalLog<Integer> log = SignalLog.requesting(0);
+        final QueueLoop<Integer> loop = new QueueLoop<>(log, Inline.EXECUTOR, 16).fedInline();
+
+        public DryRequestVsEmit() {
+            loop.start();
+        }
+
+        @Actor
+        public void producer() {
+            loop.emit(1);
+        }
+
+        @Actor
+        public void subscriber() {
+            log.request(1);
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r1 = log.nexts();
+            r.r2 = loop.left();
+            r.r3 = log.violations();
+        }
+    }
+
+    @JCStressTest
+    @Description("A loop fed inline, idle after delivering its demand: a new request races the loop's own leave and a producer's publication. The item is delivered.")
+    @Outcome(id = "2, 0, 0", expect = ACCEPTABLE, desc = "both delivered")
+    @Outcome(id = "1, 1, 0", expect = FORBIDDEN, desc = "lost wake-up")
+    @Outcome(expect = FORBIDDEN, desc = "overlapping, extra or missing signals")
+    @State
+    public static class DryRequestVsLeaveAndEmit {
+        final SignalLog<Integer> log = SignalLog.requesting(1);
+        final QueueLoop<Integer> loop = new QueueLoop<>(log, Inline.EXECUTOR, 16).fedInline();
+
+        public DryRequestVsLeaveAndEmit() {
+            loop.start();
+        }
+
+        @Actor
+        public void producer() {
+            loop.emit(1); // delivered with the first demand; the loop then leaves
+            loop.emit(2);
+        }
+
+        @Actor
+        public void subscriber() {
+            log.request(1);
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r1 = log.nexts();
+            r.r2 = loop.left();
+            r.r3 = log.violations();
+        }
+    }
+
+    @JCStressTest
     @Description("A producer delivers inline while the subscriber cancels: no signal after the cancel took effect, no terminal signal, one finish.")
     @Outcome(id = "2, 0, 1, 0", expect = ACCEPTABLE, desc = "both delivered before the cancel took effect")
     @Outcome(id = "1, 0, 1, 0", expect = ACCEPTABLE, desc = "one delivered, then cancelled")

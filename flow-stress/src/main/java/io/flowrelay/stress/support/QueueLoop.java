@@ -20,6 +20,7 @@ public final class QueueLoop<T> extends DeliveryLoop<T> {
     private final AtomicInteger finished = new AtomicInteger();
     private volatile boolean done;
     private volatile Throwable error;
+    private volatile boolean fedInline;
 
     public QueueLoop(Flow.Subscriber<? super T> subscriber, Executor executor, int batch) {
         super(subscriber, executor, batch);
@@ -30,6 +31,21 @@ public final class QueueLoop<T> extends DeliveryLoop<T> {
         queue.offer(item);
         VarHandle.fullFence();
         wakeIfIdle();
+    }
+
+    /**
+     * Marks the loop as one whose items usually come inline ({@code spinsWhenIdle() == false}):
+     * it does not spin when dry, and a request that finds nothing to deliver runs nothing.
+     * Set-up before the race.
+     */
+    public QueueLoop<T> fedInline() {
+        fedInline = true;
+        return this;
+    }
+
+    @Override
+    protected boolean spinsWhenIdle() {
+        return !fedInline;
     }
 
     /** Puts an item in the source without waking anyone (set-up before the race). */
