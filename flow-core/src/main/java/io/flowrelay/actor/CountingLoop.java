@@ -32,6 +32,11 @@ abstract sealed class CountingLoop extends DeliveryLoop<Object> permits ActorLoo
         PROCESSED.setRelease(this, processed + n);
     }
 
+    /** Messages handled while an upstream stage held the loop (on the turn that held it). */
+    final void handledInline(long n) {
+        PROCESSED.setRelease(this, processed + n);
+    }
+
     /** A delivered message that the handler did not take (on the turn). */
     final void notHandled() {
         PROCESSED.setRelease(this, processed - 1);

@@ -42,22 +42,50 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
      * cancelled — set once by the cancel that takes `downstreams` to 0: the stage has no consumer
      *           left, so it closes its input (cancels upstream, RS 3.14 / the processor rules of the
      *           TCK) and the loop ends: queued inputs go to dead letters, downstream completes.
-     * fused   — (loop thread only, with fusedRoom and fusedCount) the output's sole subscription,
+     * fused   — (holder only, with fusedRoom and fusedCount) the output's sole subscription,
      *           taken for the rest of a batch (DeliveryLoop.acquireInline): while the output holds
      *           nothing and its subscriber has demand, emit() calls the subscriber itself, on the
      *           stage's thread (the output's loop runs on the same executor), instead of queueing
      *           the item for the output's loop: a stage-to-stage hop is then one queue (the next
      *           stage's mailbox), not two. Taking it first sends what the output holds, up to
      *           the demand, on this thread too. Tried once per batch, only while nothing is pending;
-     *           released when the batch ends (onDelivered, before the loop can spin or leave),
-     *           when the demand taken runs out, or when the subscription ends; what is emitted
+     *           released when the batch ends (endBatch, before the loop can spin or leave),
+     *           when the demand runs out (demand asked for meanwhile is used first: the loop's
+     *           requested minus what went inline), or when the subscription ends; what is emitted
      *           after that goes through the output's queue, behind what went inline. Only emits
      *           on the turn itself fuse (turnThread, below); an emit from any other thread (a
      *           handler may hand its emitter to a callback) takes the queue, as before.
      * turnThread — the thread of the running batch: set by the loop's onNext (the handler's
-     *           call), cleared when the batch ends (onDelivered), both on the loop thread. A thread
-     *           reads its own last write or another thread's, so it sees itself here only while
-     *           it runs the batch: the fused fields are then the loop thread's alone.
+     *           call), or by openInline, cleared when the batch ends (endBatch), all by the thread
+     *           that holds the loop. A thread reads its own last write or another thread's, so it
+     *           sees itself here only while it runs the batch: the fused fields are then its alone.
+     * delivering, overtaken — (holder only) delivering is set around each fused delivery. An
+     *           emit of this stage made from inside one (a handler further down, on this thread,
+     *           calling an emitter of ours it was given) must not re-enter the subscriber or the
+     *           next stage's handler: it is queued in `output`, overtaken is set, and the outer
+     *           emit then gives the output back (unfuse), so that nothing emitted later overtakes it.
+     * chained — (holder only) the next stage, when the fused output's subscriber is a stage on
+     *           our executor whose loop we could take as well (openInline: idle, nothing queued,
+     *           nothing holding it back): our emits then run its handler on this thread
+     *           (acceptInline), so a chain of cheap stages runs as one turn, with no queue and no
+     *           hand-off between them. Its loop is held like our output's: released with it
+     *           (unfuse -> closeInline), which reports the items as its own batch (processed
+     *           count, input.consumed: replenishing us). An item it will not take (paused,
+     *           pending, stopped, cancelled, input closed) ends the chain and is queued, as
+     *           when the demand runs out. The chain is at most MAX_CHAIN stages deep.
+     * chainDepth, inlineCount — set by openInline, cleared by closeInline, on the holder's thread.
+     * chainedItems, slowSamples, chainPenalty, chainRefusals — touched only by the upstream's
+     *           turn (openInline, acceptInline; a stage has one upstream, whose turns are
+     *           serialised): one chained item in CHAIN_TIME_EVERY is timed, handler and what it
+     *           runs inline included; CHAIN_SLOW_SAMPLES slow ones in a row make the stage refuse
+     *           the next chainRefusals chains (its items then run on its own loop, on another
+     *           worker if one is free, in parallel with the upstream), a number that doubles
+     *           while it stays slow. A cheap stage is worth chaining (the hand-off costs more than
+     *           the work); an expensive one is worth its own thread.
+     * fedByStage — set on onSubscribe: the upstream is a stage on our executor, which runs our
+     *           items inline whenever our loop is idle. Our loop then leaves when it runs dry
+     *           instead of spinning for the next item: the spin would hold the loop that the
+     *           upstream's next batch would take. (Likewise `output`'s loops: setInlineProducer.)
      * leftovers — an input that races with the input's close can land after the loop's last look
      *           (the channel checks CLOSED, then offers). Dekker pair: onNext offers, fences
      *           (published()), then reads done; end() completes done, fences, then drains. One of
@@ -65,6 +93,22 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
      */
 
     private static final Object FLUSH = new Object();
+
+    /** The most stages one turn runs, its own included (bounds the stack). */
+    static final int MAX_CHAIN = 8;
+    /** A chained stage times one item in this many (a power of two) ... */
+    static final int CHAIN_TIME_EVERY = 64;
+    /** ... and when this many timed items in a row each took longer than ... */
+    static final int CHAIN_SLOW_SAMPLES = 4;
+    /** ... this, ... */
+    private static final long SLOW_ITEM_NANOS = 2_000L;
+    /**
+     * ... it refuses this many chains (its upstream's next batches): its items then run on its own
+     * loop, in parallel with its upstream. Doubled, up to {@link #MAX_REFUSALS}, each time it is
+     * found slow again as soon as it is chained again; back to this once a timed item is fast.
+     */
+    private static final int MIN_REFUSALS = 64;
+    private static final int MAX_REFUSALS = 1024;
 
     private final ActorSystemImpl sys;
     private final String name;
@@ -74,16 +118,29 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
     private final BufferedChannel<I> input;
     private final BufferedChannel<O> output;
     private final StageLoop loop;
+    private final Worker worker;
     private final StageRef ref;
     private final Emitter<O> emitter = this::emit;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
+    private final Executor executor;
     private StageHandler<I, O> handler;
     private Thread turnThread;
     private DeliveryLoop<O> fused;
     private long fusedRoom;
     private long fusedCount;
     private boolean fuseTried;
+    private boolean delivering;
+    private boolean overtaken;
+    private boolean wakeOwed;
+    private StageProcessor<O, ?> chained;
+    private int chainDepth;
+    private long inlineCount;
+    private int chainRefusals;
+    private int slowSamples;
+    private int chainPenalty;
+    private int chainedItems;
+    private volatile boolean fedByStage;
     private boolean flushed;
     private boolean stopped;
     private Throwable stopError;
@@ -100,11 +157,14 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
         this.budget = new RestartBudget(strategy, sys.clock);
         Dispatcher d = options.dispatcher() != null ? options.dispatcher() : sys.defaultDispatcher;
         Executor executor = d.assign();
+        this.executor = executor;
         int capacity = options.mailbox().capacity();
         this.ref = new StageRef("/stage/" + name);
         this.input = new BufferedChannel<>(capacity, Overflow.BLOCK, this::onLateInput, executor, d.throughput(), 1, true);
         this.output = new BufferedChannel<>(capacity, Overflow.BLOCK, null, executor, d.throughput(), 1, false);
-        this.loop = new StageLoop(new Worker(), executor, d.throughput());
+        output.setInlineProducer();
+        this.worker = new Worker();
+        this.loop = new StageLoop(worker, executor, d.throughput());
         input.attach(loop);
         loop.start();
     }
@@ -134,6 +194,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
 
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
+        fedByStage = subscription instanceof Downstream<?> d && d.stage.executor == executor;
         input.onSubscribe(subscription);
     }
 
@@ -176,14 +237,32 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
     private void emit(O item) {
         Objects.requireNonNull(item, "a stage may not emit null");
         if (Thread.currentThread() == turnThread && (fused != null || (!fuseTried && fuse()))) {
-            if (fusedRoom != 0L && fused.deliverInline(item)) {
-                fusedRoom--;
-                fusedCount++;
-                return;
+            if (delivering) {
+                overtaken = true; // emitted from inside an inline delivery: queued, and we stop fusing (see the notes)
+            } else {
+                long r;
+                if (fusedRoom == 0L && (r = fused.requested()) > fusedCount) { // CANCELLED is negative
+                    fusedRoom = r - fusedCount; // asked for since we took it
+                }
+                if (fusedRoom != 0L && deliverFused(item)) {
+                    fusedRoom--;
+                    fusedCount++;
+                    if (overtaken) {
+                        overtaken = false;
+                        unfuse(); // what was queued meanwhile goes first: nothing may overtake it
+                    }
+                    return;
+                }
+                unfuse(); // the demand ran out, or the subscription ended: queue from here on
             }
-            unfuse(); // the demand taken ran out, or the subscription ended: queue from here on
         }
-        SendResult r = output.trySend(item);
+        SendResult r;
+        if (Thread.currentThread() == turnThread) {
+            r = output.trySendDeferred(item); // endBatch hands it on, or wakes the output's loop
+            wakeOwed = true;
+        } else {
+            r = output.trySend(item);
+        }
         if (r == SendResult.OK) {
             return;
         }
@@ -220,13 +299,123 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
         fused = s;
         fusedRoom = r;
         fusedCount = 0L;
+        StageProcessor<O, ?> next = nextStage(s);
+        if (next != null && next.openInline(chainDepth + 1)) {
+            chained = next;
+        }
         return true;
+    }
+
+    /**
+     * The stage that the held output delivers to, if it may run inline here: the subscriber is
+     * a stage on our executor, and this turn runs fewer than {@link #MAX_CHAIN} stages.
+     */
+    @SuppressWarnings("unchecked")
+    private StageProcessor<O, ?> nextStage(DeliveryLoop<O> held) {
+        return chainDepth + 1 < MAX_CHAIN && held.heldSubscriber() instanceof Downstream<?> d
+                && d.actual instanceof StageProcessor<?, ?> next && next.executor == executor
+                ? (StageProcessor<O, ?>) next : null;
+    }
+
+    /** The fused delivery of one item: to the chained stage's handler, or to the subscriber. */
+    private boolean deliverFused(O item) {
+        StageProcessor<O, ?> next = chained;
+        delivering = true;
+        try {
+            return next != null ? !fused.cancelled() && next.acceptInline(item) : fused.deliverInline(item);
+        } finally {
+            delivering = false;
+        }
+    }
+
+    /**
+     * Called by the upstream stage's turn, which holds the output that feeds us: takes our loop
+     * for its batch, so that its items run our handler on its thread (see the notes). Only an
+     * idle loop with nothing queued and nothing holding it back is taken.
+     */
+    private boolean openInline(int depth) {
+        if (chainRefusals != 0) {
+            chainRefusals--; // a recent item was slow here: let it run on its own loop for a while
+            return false;
+        }
+        if (pending != 0 || paused || cancelled || input.hasItem() || input.isClosed()) {
+            return false;
+        }
+        if (loop.acquireInline() == 0L) { // nothing queued, and only our upstream (holding its output) could queue
+            return false;
+        }
+        if (stopped || pending != 0 || paused || input.hasItem() || input.isClosed()) {
+            loop.releaseInline(0L);
+            return false;
+        }
+        turnThread = Thread.currentThread();
+        chainDepth = depth;
+        inlineCount = 0L;
+        return true;
+    }
+
+    /**
+     * One item from the upstream stage's inline delivery: counted as arrived and taken at once,
+     * handled as on a turn. {@code false} (not taken) once something holds the stage back or
+     * its input has closed: the upstream then ends the chain and queues the item.
+     */
+    private boolean acceptInline(I item) {
+        if (pending != 0 || paused || cancelled || input.isClosed()) {
+            return false;
+        }
+        input.arrivedTaken();
+        inlineCount++;
+        if ((++chainedItems & (CHAIN_TIME_EVERY - 1)) != 0) {
+            worker.onNext(item);
+            return true;
+        }
+        long t0 = System.nanoTime(); // one item in CHAIN_TIME_EVERY: is this stage (and what it runs inline) slow?
+        worker.onNext(item);
+        if (System.nanoTime() - t0 <= SLOW_ITEM_NANOS) {
+            slowSamples = 0;
+            chainPenalty = 0;
+        } else if (++slowSamples >= CHAIN_SLOW_SAMPLES) { // several in a row: not a pause of the whole JVM (a GC)
+            chainPenalty = chainPenalty == 0 ? MIN_REFUSALS : Math.min(2 * chainPenalty, MAX_REFUSALS);
+            chainRefusals = chainPenalty;
+            slowSamples = CHAIN_SLOW_SAMPLES - 1; // when chained again, one slow item is enough
+        }
+        return true;
+    }
+
+    /** Ends the batch the upstream stage ran inline here, and gives our loop back. */
+    private void closeInline() {
+        endBatch();
+        chainDepth = 0;
+        long n = inlineCount;
+        if (n != 0L) {
+            inlineCount = 0L;
+            loop.handledInline(n);
+            input.consumed(n); // replenish our upstream, as after a batch of our own
+        }
+        loop.releaseInline(0L);
+    }
+
+    /** The end of a batch: give back what the batch took for inline delivery (onDelivered, closeInline). */
+    private void endBatch() {
+        unfuse(); // before the loop may spin or leave: the output's loop must not wait on us
+        if (wakeOwed) {
+            wakeOwed = false;
+            output.wakeDeferred();
+        }
+        fuseTried = false;
+        overtaken = false;
+        turnThread = null;
     }
 
     /** Gives the fused subscription back, with the count of what went inline. */
     private void unfuse() {
         DeliveryLoop<O> s = fused;
         if (s != null) {
+            StageProcessor<O, ?> b = chained;
+            if (b != null) {
+                chained = null;
+                b.closeInline();
+            }
             fused = null;
             fusedRoom = 0L;
             s.releaseInline(fusedCount);
@@ -415,10 +604,13 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
         }
 
         @Override
+        protected boolean spinsWhenIdle() {
+            return !fedByStage; // its upstream stage runs its turns inline when it can: see the notes
+        }
+
+        @Override
         protected void onDelivered(long n) {
-            unfuse(); // before the loop may spin or leave: the output's loop must not wait on us
-            fuseTried = false;
-            turnThread = null;
+            endBatch();
             input.consumed(n);
         }
 

@@ -698,4 +698,296 @@ class StageProcessorTest {
             assertEquals(pushed.get(), sink.size() + system.deadLetters().count(), "round " + round + ": every input accounted once");
         }
     }
+
+    // ------------------------------------------------------------------ chained stages (one turn runs the next stages)
+
+    /** {@code n} stages on {@code ex}, each adding 1 and recording the thread its handler ran on. */
+    private static List<Flow.Processor<Integer, Integer>> chain(ActorSystem system, String name, int n, ActorOptions options,
+                                                              List<Thread> threads) {
+        List<Flow.Processor<Integer, Integer>> stages = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            Flow.Processor<Integer, Integer> stage = system.stage(name + k, () -> (i, out) -> {
+                synchronized (threads) {
+                    threads.add(Thread.currentThread());
+                }
+                out.emit(i + 1);
+            }, options);
+            if (k > 0) {
+                stages.get(k - 1).subscribe(stage);
+            }
+            stages.add(stage);
+        }
+        return stages;
+    }
+
+    @Test
+    void stagesOnOneExecutorRunAsOneTurnPerInputOnTheFirstStagesThread() {
+        io.flowrelay.test.ManualExecutor ex = new io.flowrelay.test.ManualExecutor();
+        ActorSystem system = kit.system("chain");
+        List<Thread> threads = new ArrayList<>();
+        List<Flow.Processor<Integer, Integer>> stages = chain(system, "s", 4, on(ex), threads);
+        RecordingSubscriber<Integer> sink = RecordingSubscriber.unbounded();
+        stages.get(3).subscribe(sink);
+        ManualUpstream up = new ManualUpstream();
+        stages.get(0).onSubscribe(up);
+        ex.runAll();
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            stages.get(0).onNext(i);
+            expected.add(i + 4);
+            assertEquals(1, ex.runAll(), "input " + i + ": one turn ran all four handlers, no loop of their own");
+            assertEquals(expected, sink.items(), "delivered within that turn");
+        }
+        assertEquals(80, threads.size());
+        assertTrue(threads.stream().allMatch(t -> t == Thread.currentThread()));
+        for (Flow.Processor<Integer, Integer> stage : stages) {
+            assertEquals(20, ((StageProcessor<?, ?>) stage).processedCount(), "inline inputs count as processed");
+            assertEquals(0, ((StageProcessor<?, ?>) stage).depth());
+        }
+        stages.get(0).onComplete();
+        ex.runAll();
+        get(sink.done);
+        assertEquals(expected, sink.items());
+        assertEquals(0, sink.signalsAfterTerminal());
+        assertEquals(0, system.deadLetters().count());
+        ActorTestKit.waitUntil(() -> stages.stream().allMatch(s -> ((StageProcessor<?, ?>) s).isDone()), "all ended");
+    }
+
+    @Test
+    void aLongerChainTakesOneTurnPerMaxChainStagesAndKeepsTheOrder() {
+        io.flowrelay.test.ManualExecutor ex = new io.flowrelay.test.ManualExecutor();
+        ActorSystem system = kit.system("long-chain");
+        int n = StageProcessor.MAX_CHAIN + 4;
+        List<Thread> threads = new ArrayList<>();
+        List<Flow.Processor<Integer, Integer>> stages = chain(system, "s", n, on(ex), threads);
+        RecordingSubscriber<Integer> sink = RecordingSubscriber.unbounded();
+        stages.get(n - 1).subscribe(sink);
+        stages.get(0).onSubscribe(new ManualUpstream());
+        ex.runAll();
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            stages.get(0).onNext(i);
+            expected.add(i + n);
+            assertTrue(ex.runNext());
+            synchronized (threads) {
+                assertEquals(StageProcessor.MAX_CHAIN, threads.size(), "input " + i + ": one turn ran MAX_CHAIN stages");
+                threads.clear();
+            }
+            ex.runAll();
+            synchronized (threads) {
+                assertEquals(n - StageProcessor.MAX_CHAIN, threads.size(), "input " + i + ": the rest in a turn of the next");
+                threads.clear();
+            }
+            assertEquals(expected, sink.items());
+        }
+        stages.get(0).onComplete();
+        ex.runAll();
+        get(sink.done);
+        assertEquals(expected, sink.items());
+    }
+
+    @Test
+    void aSlowStageIsLeftToRunOnItsOwnLoopAndIsChainedAgainLater() {
+        io.flowrelay.test.ManualExecutor ex = new io.flowrelay.test.ManualExecutor();
+        ActorSystem system = kit.system("slow-chain");
+        int slowUntil = 3000;
+        Flow.Processor<Integer, Integer> first = system.stage("fast", () -> (i, out) -> out.emit(i), on(ex));
+        Flow.Processor<Integer, Integer> slow = system.stage("slow", () -> (i, out) -> {
+            if (i < slowUntil) {
+                long end = System.nanoTime() + 20_000L; // well above what a chained item may take
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+            }
+            out.emit(i);
+        }, on(ex));
+        first.subscribe(slow);
+        RecordingSubscriber<Integer> sink = RecordingSubscriber.unbounded();
+        slow.subscribe(sink);
+        first.onSubscribe(new ManualUpstream());
+        ex.runAll();
+        List<Integer> turns = new ArrayList<>();
+        int n = slowUntil + 2000; // the longest refusal (1024 of its upstream's turns) ends before
+        for (int i = 0; i < n; i++) {
+            first.onNext(i);
+            turns.add(ex.runAll());
+        }
+        first.onComplete();
+        ex.runAll();
+        get(sink.done);
+        assertEquals(range(n), sink.items());
+        int judged = StageProcessor.CHAIN_SLOW_SAMPLES * StageProcessor.CHAIN_TIME_EVERY; // one item in so many is timed
+        assertTrue(turns.subList(0, judged).stream().allMatch(t -> t == 1), "chained until judged slow: " + turns.subList(0, judged));
+        assertEquals(2, turns.get(judged), "then a turn of its own per input (the upstream's, and its own)");
+        long off = turns.subList(judged, slowUntil).stream().filter(t -> t > 1).count();
+        assertTrue(off >= 2 * (slowUntil - judged) / 3, "mostly off the chain while slow: " + off + " of " + (slowUntil - judged));
+        assertTrue(turns.subList(n - 100, n).stream().allMatch(t -> t == 1), "chained again once fast: " + turns.subList(n - 100, n));
+    }
+
+    @Test
+    void aChainedStageThatStopsFailsDownstreamCancelsUpstreamAndLosesNothing() {
+        io.flowrelay.test.ManualExecutor ex = new io.flowrelay.test.ManualExecutor();
+        ActorSystem system = kit.system("chain-stop");
+        DeadLetterCollector letters = ActorTestKit.deadLetters(system);
+        Flow.Processor<Integer, Integer> first = system.stage("first", () -> (i, out) -> out.emit(i), on(ex));
+        Flow.Processor<Integer, Integer> stopper = system.stage("stopper", () -> (i, out) -> {
+            if (i == 5) {
+                throw new Boom("bad 5");
+            }
+            out.emit(i);
+        }, on(ex).supervision(SupervisorStrategy.stop()));
+        first.subscribe(stopper);
+        RecordingSubscriber<Integer> sink = RecordingSubscriber.unbounded();
+        stopper.subscribe(sink);
+        ManualUpstream up = new ManualUpstream();
+        first.onSubscribe(up);
+        ex.runAll();
+        for (int i = 0; i < 10; i++) {
+            first.onNext(i); // all queued in the first stage's input: one turn takes them
+        }
+        ex.runAll();
+        assertInstanceOf(Boom.class, failure(sink.done));
+        assertEquals(List.of(0, 1, 2, 3, 4), sink.items());
+        await(up.cancelled, "the first stage's upstream cancelled");
+        assertEquals(5, letters.await(DeadLetterCollector.reason(DeadLetter.Reason.FAILED), 1).get(0).message());
+        List<Object> stopped = letters.await(DeadLetterCollector.reason(DeadLetter.Reason.STOPPED), 4).stream()
+                .map(DeadLetter::message).toList();
+        assertEquals(List.of(6, 7, 8, 9), stopped.stream().sorted().toList(), "the rest dead-lettered, once each");
+        assertEquals(0, sink.signalsAfterTerminal());
+    }
+
+    @Test
+    void aChainedStageInRestartBackoffMakesItsUpstreamQueueInOrder() {
+        ActorSystem system = kit.system("chain-backoff");
+        DeadLetterCollector letters = ActorTestKit.deadLetters(system);
+        int n = 20_000;
+        Flow.Processor<Integer, Integer> first = system.stage("first", () -> (i, out) -> out.emit(i), capacity(64));
+        Flow.Processor<Integer, Integer> flaky = system.stage("flaky", () -> (i, out) -> {
+            if (i % 2_000 == 1_999) {
+                throw new Boom("bad " + i);
+            }
+            out.emit(i);
+        }, capacity(64).supervision(SupervisorStrategy.restart().withBackoff(
+                java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(2))));
+        Flow.Processor<Integer, Integer> last = system.stage("last", () -> (i, out) -> out.emit(i), capacity(64));
+        first.subscribe(flaky);
+        flaky.subscribe(last);
+        RecordingSubscriber<Integer> sink = RecordingSubscriber.inBatches(32);
+        last.subscribe(sink);
+        feed(range(n), 128).subscribe(first);
+        get(sink.done);
+        List<Integer> expected = range(n).stream().filter(i -> i % 2_000 != 1_999).toList();
+        assertEquals(expected, sink.items(), "all but the failed inputs, in order, through pauses of the middle stage");
+        assertEquals(10, letters.await(DeadLetterCollector.reason(DeadLetter.Reason.FAILED), 10).size());
+        assertEquals(0, sink.signalsAfterTerminal());
+    }
+
+    @Test
+    void anEmitOfTheUpstreamStageFromInsideAChainedHandlerIsQueuedAndNeverReentersIt() {
+        io.flowrelay.test.ManualExecutor ex = new io.flowrelay.test.ManualExecutor();
+        ActorSystem system = kit.system("chain-reentry");
+        java.util.concurrent.atomic.AtomicReference<Emitter<Integer>> firstOut = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<String> broken = new java.util.concurrent.atomic.AtomicReference<>();
+        Flow.Processor<Integer, Integer> first = system.stage("first", () -> (i, out) -> {
+            firstOut.set(out);
+            out.emit(i);
+        }, on(ex));
+        Flow.Processor<Integer, Integer> second = system.stage("second", () -> new StageHandler<Integer, Integer>() {
+            private boolean inside;
+
+            @Override
+            public void onInput(Integer i, Emitter<Integer> out) {
+                if (inside) {
+                    broken.compareAndSet(null, "re-entered with " + i);
+                }
+                inside = true;
+                if (i == 1) {
+                    firstOut.get().emit(100); // a handler misusing another stage's emitter, on the same thread
+                }
+                out.emit(i);
+                inside = false;
+            }
+        }, on(ex));
+        first.subscribe(second);
+        RecordingSubscriber<Integer> sink = RecordingSubscriber.unbounded();
+        second.subscribe(sink);
+        first.onSubscribe(new ManualUpstream());
+        ex.runAll();
+        for (int i = 0; i < 4; i++) {
+            first.onNext(i);
+        }
+        ex.runAll();
+        first.onComplete();
+        ex.runAll();
+        get(sink.done);
+        assertEquals(null, broken.get());
+        assertEquals(List.of(0, 1, 100, 2, 3), sink.items(), "the nested emit went first of what followed it");
+    }
+
+    @Test
+    void chainedPipelinesOnTheSharedPoolDeliverEverythingInOrderUnderCancellation() throws Exception {
+        for (int round = 0; round < 30; round++) {
+            ActorSystem system = kit.system("chain-race-" + round);
+            List<Flow.Processor<Integer, Integer>> stages = chain(system, "s", 5, capacity(32), new ArrayList<>());
+            int cancelAt = 500 + round * 97;
+            CountDownLatch cancelled = new CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicReference<String> broken = new java.util.concurrent.atomic.AtomicReference<>();
+            AtomicLong received = new AtomicLong();
+            stages.get(4).subscribe(new Flow.Subscriber<>() {
+                private Flow.Subscription s;
+                private int next = 5;
+
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    this.s = s;
+                    s.request(16);
+                }
+
+                @Override
+                public void onNext(Integer item) {
+                    if (item != next) {
+                        broken.compareAndSet(null, "got " + item + ", expected " + next);
+                    }
+                    next++;
+                    if (received.incrementAndGet() == cancelAt) {
+                        s.cancel();
+                        cancelled.countDown();
+                    } else if ((received.get() & 15) == 0) {
+                        s.request(16);
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    broken.compareAndSet(null, "error " + t);
+                }
+
+                @Override
+                public void onComplete() {
+                    broken.compareAndSet(null, "completed before the cancel");
+                }
+            });
+            Channel<Integer> source = Channels.bounded(64);
+            source.subscribe(stages.get(0));
+            Thread producer = new Thread(() -> {
+                try {
+                    for (int i = 0; ; i++) {
+                        source.send(i); // until the cancel has closed the pipeline back to the source
+                    }
+                } catch (io.flowrelay.channel.ChannelClosedException ex) {
+                    // the end
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "chain-race-producer");
+            producer.setDaemon(true);
+            producer.start();
+            await(cancelled, "round " + round + ": the sink's cancel");
+            ActorTestKit.waitUntil(() -> stages.stream().allMatch(s -> ((StageProcessor<?, ?>) s).isDone()),
+                    "round " + round + ": every stage ended after the cancel");
+            source.close();
+            assertEquals(null, broken.get(), "round " + round);
+            assertEquals(cancelAt, received.get(), "round " + round + ": nothing after the cancel (RS 1.8)");
+        }
+    }
 }
