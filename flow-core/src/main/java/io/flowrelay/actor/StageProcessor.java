@@ -132,7 +132,6 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
     private boolean fuseTried;
     private boolean delivering;
     private boolean overtaken;
-    private boolean wakeOwed;
     private StageProcessor<O, ?> chained;
     private int chainDepth;
     private long inlineCount;
@@ -256,13 +255,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
                 unfuse(); // the demand ran out, or the subscription ended: queue from here on
             }
         }
-        SendResult r;
-        if (Thread.currentThread() == turnThread) {
-            r = output.trySendDeferred(item); // endBatch hands it on, or wakes the output's loop
-            wakeOwed = true;
-        } else {
-            r = output.trySend(item);
-        }
+        SendResult r = output.trySend(item);
         if (r == SendResult.OK) {
             return;
         }
@@ -398,10 +391,6 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
     /** The end of a batch: give back what the batch took for inline delivery (onDelivered, closeInline). */
     private void endBatch() {
         unfuse(); // before the loop may spin or leave: the output's loop must not wait on us
-        if (wakeOwed) {
-            wakeOwed = false;
-            output.wakeDeferred();
-        }
         fuseTried = false;
         overtaken = false;
         turnThread = null;

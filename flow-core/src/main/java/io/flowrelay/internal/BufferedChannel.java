@@ -78,10 +78,6 @@ public final class BufferedChannel<T> implements Channel<T> {
      *   receiver: enqueue Waiter (CAS), read hasItem() / state; subscription: wip -> 0, then
      *             hasItemOrArm(): a lone subscriber is woken through the buffer's IDLE bit (the
      *             producer then reads nothing of the loop's), several are looked at by every send
-     *             (trySendDeferred: a lone subscriber's wake-up is left to the producer, which
-     *             owes a wakeDeferred() at the end of its batch: it takes the idle loop and
-     *             hands on what is queued, or finds the loop busy, a run that re-checks before
-     *             it leaves)
      *   consumer: take item, fence, read senders                          (consumed())
      *   sender:   enqueue Waiter (CAS), run the sender drain itself          (enqueueSender())
      *   closer:   set CLOSED (CAS), fail waiting senders, wake every consumer
@@ -233,35 +229,6 @@ public final class BufferedChannel<T> implements Channel<T> {
         return offer(item);
     }
 
-    /**
-     * {@link #trySend} for a producer that delivers to the sole subscriber itself when it can
-     * (an actor stage's turn, see {@link #setInlineProducer}), and so leaves waking that
-     * subscriber's loop to {@link #wakeDeferred}, which it must call before it stops producing
-     * for now (at the end of its batch). An item queued here during a batch is then handed on by
-     * the producer, or by the one run it wakes at the end, instead of by a run woken by the first
-     * item, which holds the loop while the rest of the batch comes. Parked receivers and
-     * competing subscribers are woken at once, as by {@code trySend}.
-     */
-    public SendResult trySendDeferred(T item) {
-        Objects.requireNonNull(item, "item");
-        return offer(item, true);
-    }
-
-    /**
-     * The wake-up owed after {@link #trySendDeferred}: the sole subscriber's loop, if idle, is
-     * taken on this thread, which hands it what is queued, up to its demand and a batch
-     * ({@link DeliveryLoop#acquireInline}); a busy loop sees the items itself before it leaves,
-     * and what is left with demand for it runs the loop. With no sole subscriber, a plain wake.
-     */
-    public void wakeDeferred() {
-        DeliveryLoop<T> s = soleSubscription();
-        if (s == null) {
-            published();
-        } else if (s.acquireInline() != 0L) {
-            s.releaseInline(0L);
-        }
-    }
-
     @Override
     public void send(T item) throws InterruptedException {
         Objects.requireNonNull(item, "item");
@@ -350,11 +317,6 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     /** Tries to enqueue without waiting, applying the overflow policy. */
     private SendResult offer(T item) {
-        return offer(item, false);
-    }
-
-    /** @param deferred the producer wakes a lone subscriber itself later ({@link #trySendDeferred}) */
-    private SendResult offer(T item, boolean deferred) {
         if ((state & CLOSED) != 0) {
             return SendResult.CLOSED;
         }
@@ -366,7 +328,7 @@ public final class BufferedChannel<T> implements Channel<T> {
         if (!sendersWaiting()) {
             int r = q.offer(item);
             if (r != MpscRing.FULL) {
-                afterOffer(r, deferred);
+                afterOffer(r);
                 return SendResult.OK;
             }
         }
@@ -382,7 +344,7 @@ public final class BufferedChannel<T> implements Channel<T> {
                     }
                     int r = q.offer(item);
                     if (r != MpscRing.FULL) {
-                        afterOffer(r, deferred);
+                        afterOffer(r);
                         return SendResult.OK;
                     }
                 }
@@ -410,8 +372,8 @@ public final class BufferedChannel<T> implements Channel<T> {
      * reads nothing that its consumer writes; parked receivers and competing subscribers are
      * looked at after every send.
      */
-    private void afterOffer(int offered, boolean deferred) {
-        if ((offered == MpscRing.OK_WAKE && !deferred) || LoopArray.isMany(subscribers) || !isEmpty(receiversIfAny())) {
+    private void afterOffer(int offered) {
+        if (offered == MpscRing.OK_WAKE || LoopArray.isMany(subscribers) || !isEmpty(receiversIfAny())) {
             wakeOne();
         }
     }

@@ -317,7 +317,11 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
             return 0L;
         }
         if (phase != SUBSCRIBED) {
-            releaseInline(0L);
+            // not started (a subscriber attached, its start() still to come): whatever came
+            // meanwhile, that start() included, left the run to us
+            if ((int) WIP.getAndAdd(this, -1) != 1) {
+                submit();
+            }
             return 0L;
         }
         Flow.Subscriber<? super T> a = downstream;

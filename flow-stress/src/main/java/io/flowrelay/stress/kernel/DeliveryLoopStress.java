@@ -393,7 +393,7 @@ public final class DeliveryLoopStress {
     }
 
     @JCStressTest
-    @Description("A producer delivers inline while another queues an item through the source and the subscriber requests more: the release runs the loop for the queued item (new demand alone would not), so both items come.")
+    @Description("A producer delivers inline while another thread queues an item through the source and then requests more (two actors: jcstress runs no more than the machine's CPUs): the release runs the loop for the queued item (new demand alone would not), so both items come.")
     @Outcome(id = "2, 0, 0", expect = ACCEPTABLE, desc = "both delivered")
     @Outcome(id = "1, 1, 0", expect = FORBIDDEN, desc = "lost wake-up: the item queued while the loop was held stayed there")
     @Outcome(expect = FORBIDDEN, desc = "overlapping, extra or missing signals")
@@ -420,12 +420,8 @@ public final class DeliveryLoopStress {
         }
 
         @Actor
-        public void queueingProducer() {
+        public void queueingProducerThenSubscriber() {
             loop.emit(2);
-        }
-
-        @Actor
-        public void subscriber() {
             log.request(1);
         }
 
@@ -492,6 +488,34 @@ public final class DeliveryLoopStress {
         @Actor
         public void subscriber() {
             log.request(1);
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r1 = log.nexts();
+            r.r2 = loop.left();
+            r.r3 = log.violations();
+        }
+    }
+
+    @JCStressTest
+    @Description("A producer tries to take a loop inline while the loop is being started (a subscriber attached, start() racing): the start is never lost, so onSubscribe and both items come.")
+    @Outcome(id = "2, 0, 0", expect = ACCEPTABLE, desc = "started, both delivered")
+    @Outcome(id = "0, 2, 0", expect = FORBIDDEN, desc = "the start was lost: the inline attempt swallowed it")
+    @Outcome(expect = FORBIDDEN, desc = "overlapping, extra or missing signals")
+    @State
+    public static class InlineVsStart {
+        final SignalLog<Integer> log = SignalLog.unbounded();
+        final QueueLoop<Integer> loop = new QueueLoop<>(log, Inline.EXECUTOR, 16);
+
+        @Actor
+        public void producer() {
+            inlineThenEmit(loop);
+        }
+
+        @Actor
+        public void starter() {
+            loop.start();
         }
 
         @Arbiter
