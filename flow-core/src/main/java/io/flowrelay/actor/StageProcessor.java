@@ -82,8 +82,9 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
      *           worker if one is free, in parallel with the upstream), a number that doubles
      *           while it stays slow. A cheap stage is worth chaining (the hand-off costs more than
      *           the work); an expensive one is worth its own thread.
-     * fedByStage — set on onSubscribe: the upstream is a stage on our executor, which runs our
-     *           items inline whenever our loop is idle. Our loop then leaves when it runs dry
+     * fedByStage — set once, when the input accepts its upstream, if that is a stage on our
+     *           executor, which runs our items inline whenever our loop is idle. Our loop then
+     *           leaves when it runs dry
      *           instead of spinning for the next item: the spin would hold the loop that the
      *           upstream's next batch would take. (Likewise `output`'s loops: setInlineProducer.)
      * leftovers — an input that races with the input's close can land after the loop's last look
@@ -193,8 +194,10 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
 
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
-        fedByStage = subscription instanceof Downstream<?> d && d.stage.executor == executor;
-        input.onSubscribe(subscription);
+        boolean byStage = subscription instanceof Downstream<?> d && d.stage.executor == executor;
+        if (input.acceptUpstream(subscription) && byStage) {
+            fedByStage = true; // not for a second subscription, which the input cancels (RS 2.5)
+        }
     }
 
     @Override

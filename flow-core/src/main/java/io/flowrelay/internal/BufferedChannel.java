@@ -840,17 +840,23 @@ public final class BufferedChannel<T> implements Channel<T> {
 
     @Override
     public void onSubscribe(Flow.Subscription s) {
+        acceptUpstream(s);
+    }
+
+    /** {@link #onSubscribe}, telling whether {@code s} became the upstream ({@code false}: it was cancelled). */
+    public boolean acceptUpstream(Flow.Subscription s) {
         Objects.requireNonNull(s, "subscription"); // RS 2.13
         Upstream u = new Upstream(s, window);
         if (!UPSTREAM.compareAndSet(this, null, u)) {
             s.cancel(); // RS 2.5: one upstream at a time (or closed already)
-            return;
+            return false;
         }
         if (capacity != Integer.MAX_VALUE) {
             drainUpstream(u); // asks for the free room (the whole window), computed inside the drain
         } else {
             requestUpstream(u, window);
         }
+        return true;
     }
 
     @Override
