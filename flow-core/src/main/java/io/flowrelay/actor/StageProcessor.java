@@ -41,7 +41,12 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
      *           subscriber when it cancels or gets its terminal signal (Downstream.leave).
      * cancelled — set once by the cancel that takes `downstreams` to 0: the stage has no consumer
      *           left, so it closes its input (cancels upstream, RS 3.14 / the processor rules of the
-     *           TCK) and the loop ends: queued inputs go to dead letters, downstream completes.
+     *           TCK) and the loop ends: queued inputs go to dead letters, downstream completes,
+     *           and outputs still queued go to dead letters too (dropOutputs: by end(), or by the
+     *           cancel if the loop had ended before it; a Dekker pair on cancelled / done).
+     *           Before, in a chain of stages whose last subscriber cancelled, the outputs queued
+     *           in the upstream stages stayed in buffers nobody would read (the stress mix's
+     *           stage target with 2–3 stages found it).
      * fused   — (holder only, with fusedRoom and fusedCount) the output's sole subscription,
      *           taken for the rest of a batch (DeliveryLoop.acquireInline): while the output holds
      *           nothing and its subscriber has demand, emit() calls the subscriber itself, on the
@@ -231,6 +236,23 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
             cancelled = true;
             input.close(); // cancels upstream; items it still sends are dropped (RS 2.8)
             loop.schedule();
+            VarHandle.fullFence();
+            if (done.isDone()) {
+                dropOutputs(); // the loop ended before: its outputs still queued have nobody left
+            }
+        }
+    }
+
+    /**
+     * A stage whose last subscriber cancelled, once its loop has ended: what its output still
+     * holds goes to dead letters, never stranded in a buffer nobody reads. Called by end() and by
+     * downstreamLeft(), whichever comes second sees the other (each: write, full fence, read); a
+     * subscriber that comes later competes for the same items, each taken once.
+     */
+    private void dropOutputs() {
+        O v;
+        while ((v = output.poll()) != null) {
+            sys.deadLetter(ref, v, DeadLetter.Reason.STOPPED, null);
         }
     }
 
@@ -548,6 +570,9 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
             done.complete(null);
             VarHandle.fullFence();
             drainLeftovers(); // inputs that slipped in after the loop's last look (see the notes)
+            if (cancelled) {
+                dropOutputs();
+            }
             sys.stageEnded(StageProcessor.this);
         }
     }

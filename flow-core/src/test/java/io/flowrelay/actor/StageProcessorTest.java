@@ -990,4 +990,113 @@ class StageProcessorTest {
             assertEquals(cancelAt, received.get(), "round " + round + ": nothing after the cancel (RS 1.8)");
         }
     }
+
+    @Test
+    void outputsStillQueuedWhenTheLastSubscriberCancelsGoToDeadLetters() {
+        ActorSystem system = kit.system("stage-cancel-outputs");
+        DeadLetterCollector letters = ActorTestKit.deadLetters(system);
+        var stage = (StageProcessor<Integer, Integer>) system.<Integer, Integer>stage("s", () -> (i, out) -> out.emit(i * 10),
+                capacity(8));
+        java.util.concurrent.atomic.AtomicReference<Flow.Subscription> subscription = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Integer> received = java.util.Collections.synchronizedList(new ArrayList<>());
+        stage.subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscription.set(s);
+                s.request(2); // takes two, leaves the rest in the stage's output
+            }
+
+            @Override
+            public void onNext(Integer item) {
+                received.add(item);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        });
+        ManualUpstream up = new ManualUpstream();
+        stage.onSubscribe(up);
+        ActorTestKit.waitUntil(() -> up.requested.get() >= 5, "demand");
+        for (int i = 0; i < 5; i++) {
+            stage.onNext(i);
+        }
+        ActorTestKit.waitUntil(() -> stage.processedCount() == 5 && received.size() == 2, "all handled, two delivered");
+        subscription.get().cancel();
+        await(up.cancelled, "upstream cancelled");
+        List<Object> dropped = letters.await(DeadLetterCollector.reason(DeadLetter.Reason.STOPPED), 3).stream()
+                .map(DeadLetter::message).toList();
+        assertEquals(List.of(20, 30, 40), dropped, "the outputs nobody will read, not stranded in the output buffer");
+        assertEquals(List.of(0, 10), received);
+    }
+
+    @Test
+    void aChainWhoseLastSubscriberCancelsLeavesNoOutputStrandedInAnyStage() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            ActorSystem system = kit.system("chain-cancel-" + round);
+            List<Flow.Processor<Integer, Integer>> stages = chain(system, "s", 3, capacity(4), new ArrayList<>());
+            AtomicLong received = new AtomicLong();
+            CountDownLatch cancelled = new CountDownLatch(1);
+            int cancelAt = 100 + 37 * round;
+            stages.get(2).subscribe(new Flow.Subscriber<>() {
+                private Flow.Subscription s;
+
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    this.s = s;
+                    s.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(Integer item) {
+                    if (received.incrementAndGet() == cancelAt) {
+                        s.cancel();
+                        cancelled.countDown();
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+
+                @Override
+                public void onComplete() {
+                }
+            });
+            Channel<Integer> source = Channels.bounded(8);
+            source.subscribe(stages.get(0));
+            AtomicLong accepted = new AtomicLong();
+            Thread producer = new Thread(() -> {
+                try {
+                    for (int i = 0; ; i++) {
+                        source.send(i);
+                        accepted.incrementAndGet();
+                    }
+                } catch (io.flowrelay.channel.ChannelClosedException ex) {
+                    // the end
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "chain-cancel-producer");
+            producer.setDaemon(true);
+            producer.start();
+            await(cancelled, "round " + round + ": the cancel");
+            ActorTestKit.waitUntil(() -> stages.stream().allMatch(s -> ((StageProcessor<?, ?>) s).isDone()),
+                    "round " + round + ": every stage ended");
+            source.close();
+            producer.join(WAIT.toMillis());
+            int left = 0;
+            while (source.poll() != null) {
+                left++;
+            }
+            int leftNow = left;
+            ActorTestKit.waitUntil(() -> received.get() + system.deadLetters().count() + leftNow == accepted.get(),
+                    "round " + round + ": every accepted item delivered, dead-lettered or left in the source ("
+                            + received.get() + " + " + system.deadLetters().count() + " + " + leftNow + " of " + accepted.get() + ")");
+        }
+    }
 }

@@ -13,7 +13,7 @@ import io.flowrelay.channel.SendResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A pipeline source channel → actor stage → competing subscribers, with random supervision and
- * poison inputs, producers sending with every method, and one thread subscribing and cancelling
+ * A pipeline source channel → 1–3 actor stages (each with its own supervision and mailbox, some
+ * slow; stages on one dispatcher run as a chain, ADR 0011) → competing subscribers, with poison
+ * inputs that fail in a random stage, producers sending with every method, and one thread subscribing and cancelling
  * downstream subscribers. The round closes the source; a late subscriber takes what the stage's
  * output still holds. Every accepted input reaches exactly one subscriber, or dead letters, or
  * stays in the source (a stopped stage stops pulling); order per producer holds downstream.
@@ -42,28 +43,53 @@ final class StageTarget implements StressTarget {
     public void round(SplittableRandom random, int threads, long nanos, Ledger ledger, Stats stats) {
         ActorSystem system = ActorSystem.create("mix-stage-" + SYSTEMS.incrementAndGet());
         DeadLetterTap tap = DeadLetterTap.on(system.deadLetters());
-        Set<Long> poison = ConcurrentHashMap.newKeySet();
-        SupervisorStrategy supervision = switch (random.nextInt(3)) {
-            case 0 -> SupervisorStrategy.resume();
-            case 1 -> SupervisorStrategy.stop();
-            default -> SupervisorStrategy.restart();
-        };
-        int mailbox = 1 << random.nextInt(1, 6);
-        Flow.Processor<Long, Long> stage = system.stage("s", () -> (StageHandler<Long, Long>) (in, out) -> {
-            if (poison.contains(in)) {
-                throw new IllegalStateException("poison " + Ledger.describe(in));
+        Map<Long, Integer> poison = new ConcurrentHashMap<>(); // item -> the stage it fails in
+        int stages = 1 + random.nextInt(3);
+        StringBuilder described = new StringBuilder();
+        Flow.Processor<Long, Long> first = null;
+        Flow.Processor<Long, Long> stage = null;
+        for (int k = 0; k < stages; k++) {
+            int strategy = random.nextInt(3);
+            SupervisorStrategy supervision = switch (strategy) {
+                case 0 -> SupervisorStrategy.resume();
+                case 1 -> SupervisorStrategy.stop();
+                default -> SupervisorStrategy.restart();
+            };
+            int mailbox = 1 << random.nextInt(1, 6);
+            boolean slow = random.nextInt(4) == 0; // slow enough to be taken off a chain of stages (ADR 0011)
+            int index = k;
+            Flow.Processor<Long, Long> next = system.stage("s" + k, () -> (StageHandler<Long, Long>) (in, out) -> {
+                Integer at = poison.get(in);
+                if (at != null && at == index) {
+                    throw new IllegalStateException("poison " + Ledger.describe(in) + " in stage " + index);
+                }
+                if (slow) {
+                    long until = System.nanoTime() + 3_000L;
+                    while (System.nanoTime() - until < 0L) {
+                        Thread.onSpinWait();
+                    }
+                }
+                out.emit(in);
+            }, ActorOptions.defaults().mailbox(Mailbox.bounded(mailbox)).supervision(supervision));
+            if (stage == null) {
+                first = next;
+            } else {
+                stage.subscribe(next);
             }
-            out.emit(in);
-        }, ActorOptions.defaults().mailbox(Mailbox.bounded(mailbox)).supervision(supervision));
+            stage = next;
+            described.append(k == 0 ? "" : " -> ").append("stage mailbox ").append(mailbox).append(' ')
+                    .append(strategy == 0 ? "resume" : strategy == 1 ? "stop" : "restart").append(slow ? " slow" : "");
+        }
         Channel<Long> source = Channels.bounded(1 << random.nextInt(1, 6));
-        source.subscribe(stage);
-        String where = "stage mailbox " + mailbox + " " + supervision + " source " + source.capacity();
+        source.subscribe(first);
+        String where = described + " source " + source.capacity();
+        Flow.Processor<Long, Long> last = stage;
         ConcurrentLinkedQueue<MixSubscriber> downstream = new ConcurrentLinkedQueue<>();
         int[] batches = {0, 1, 8, 64};
         for (int i = 0, n = 1 + random.nextInt(3); i < n; i++) {
             MixSubscriber s = new MixSubscriber(where + " downstream " + i, ledger, batches[random.nextInt(4)], -1);
             downstream.add(s);
-            stage.subscribe(s);
+            last.subscribe(s);
         }
         int poisonRate = random.nextInt(3) == 0 ? 0 : 100 + random.nextInt(1000);
         long end = System.nanoTime() + nanos;
@@ -88,14 +114,14 @@ final class StageTarget implements StressTarget {
                                         batches[rnd.nextInt(4)], rnd.nextInt(4) == 0 ? rnd.nextInt(100) : -1);
                                 downstream.add(s);
                                 mine.add(s);
-                                stage.subscribe(s);
+                                last.subscribe(s);
                             }
                             continue;
                         }
                         ops++;
                         long item = Ledger.item(id, seq++);
                         if (poisonRate != 0 && rnd.nextInt(poisonRate) == 0) {
-                            poison.add(item);
+                            poison.put(item, rnd.nextInt(stages));
                         }
                         int op = rnd.nextInt(3);
                         if (op == 0) {
@@ -131,7 +157,7 @@ final class StageTarget implements StressTarget {
         source.close();
         Settle.join(workers, ledger, where);
         MixSubscriber late = new MixSubscriber(where + " final subscriber", ledger, 0, -1);
-        stage.subscribe(late); // takes what the output holds; ends when the stage does
+        last.subscribe(late); // takes what the output holds; ends when the stage does
         downstream.add(late);
         if (Settle.until(() -> late.terminals() == 1, ledger, where + ": the stage to end after its source closed")) {
             Settle.until(() -> downstream.stream().allMatch(s -> s.terminals() == 1 || s.isCancelled()), ledger,
