@@ -76,6 +76,40 @@ public final class ChannelSubscriberStress {
     }
 
     @JCStressTest
+    @Description("A channel whose producer delivers inline when it can (an actor stage's output, setInlineProducer): its lone subscriber, idle without demand, requests while a send races. The request runs nothing if it finds nothing queued (it asks the ring's IDLE bit to be set instead); the item is delivered either way.")
+    @Outcome(id = "OK, next=1, left=0, bad=0", expect = ACCEPTABLE, desc = "sent and delivered")
+    @Outcome(id = "OK, next=0, left=1, .*", expect = FORBIDDEN, desc = "lost wake-up: the item waits with demand outstanding")
+    @Outcome(expect = FORBIDDEN, desc = "an item lost or a rule broken")
+    @State
+    public static class InlineProducerRequestVsSend {
+        final io.flowrelay.internal.BufferedChannel<Integer> ch =
+                new io.flowrelay.internal.BufferedChannel<>(4, io.flowrelay.channel.Overflow.BLOCK, null, Inline.EXECUTOR, 16, 1, false);
+        final SignalLog<Integer> log = SignalLog.requesting(0);
+        volatile SendResult sent;
+
+        public InlineProducerRequestVsSend() {
+            ch.setInlineProducer();
+            ch.subscribe(log);
+        }
+
+        @Actor
+        public void sender() {
+            sent = ch.trySend(1);
+        }
+
+        @Actor
+        public void subscriber() {
+            log.request(1);
+        }
+
+        @Arbiter
+        public void arbiter(L_Result r) {
+            int left = ch.size();
+            r.r1 = sent + ", next=" + log.nexts() + ", left=" + left + ", bad=" + log.violations();
+        }
+    }
+
+    @JCStressTest
     @Description("Two competing subscribers, two senders, one of them then closes: each accepted item reaches exactly one subscriber; both complete exactly once.")
     @Outcome(id = "ok=(\\d) accounted=\\1 completes=2 bad=0", expect = ACCEPTABLE,
             desc = "every accepted item delivered once (or, ADR 0002, left for poll() after a send that raced the close), both completed")
