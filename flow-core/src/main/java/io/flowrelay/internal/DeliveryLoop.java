@@ -65,7 +65,9 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
      * downstream — set in the constructor, nulled by run() when it finishes (RS 3.13).
      * inline     — acquireInline() takes wip 0 -> 1 like a producer that would submit the loop,
      *              but runs no turn: its caller delivers on its own thread, then releaseInline()
-     *              gives wip back like a leaving run (the same re-check). While it holds wip, no
+     *              gives wip back like a leaving run (the same missed count and re-check), and
+     *              submits a run only for what needs one: a cancel, the end, or items with demand
+     *              (new demand alone does not; the next item wakes the loop). While it holds wip, no
      *              run is scheduled or running, so onNext calls stay serial (RS 1.3), and phase,
      *              downstream and the demand are the holder's to read and write.
      *
@@ -377,8 +379,9 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
 
     /**
      * Gives back a loop taken by {@link #acquireInline} after {@code n} inline deliveries, and
-     * leaves it the way a run leaves: whatever was asked of it meanwhile, or queued in the source
-     * since, makes it run.
+     * leaves it the way a run leaves: a cancel or the end that came meanwhile, or items queued in
+     * the source with demand for them, make it run; new demand alone does not (a run would find
+     * nothing to deliver, and the next item wakes the loop as usual).
      */
     public final void releaseInline(long n) {
         if (phase == FINISHED) {

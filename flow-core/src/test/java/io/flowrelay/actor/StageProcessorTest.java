@@ -997,41 +997,21 @@ class StageProcessorTest {
         DeadLetterCollector letters = ActorTestKit.deadLetters(system);
         var stage = (StageProcessor<Integer, Integer>) system.<Integer, Integer>stage("s", () -> (i, out) -> out.emit(i * 10),
                 capacity(8));
-        java.util.concurrent.atomic.AtomicReference<Flow.Subscription> subscription = new java.util.concurrent.atomic.AtomicReference<>();
-        List<Integer> received = java.util.Collections.synchronizedList(new ArrayList<>());
-        stage.subscribe(new Flow.Subscriber<>() {
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-                subscription.set(s);
-                s.request(2); // takes two, leaves the rest in the stage's output
-            }
-
-            @Override
-            public void onNext(Integer item) {
-                received.add(item);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-            }
-
-            @Override
-            public void onComplete() {
-            }
-        });
+        TestSubscription sink = new TestSubscription(2); // takes two, leaves the rest in the stage's output
+        stage.subscribe(sink);
         ManualUpstream up = new ManualUpstream();
         stage.onSubscribe(up);
         ActorTestKit.waitUntil(() -> up.requested.get() >= 5, "demand");
         for (int i = 0; i < 5; i++) {
             stage.onNext(i);
         }
-        ActorTestKit.waitUntil(() -> stage.processedCount() == 5 && received.size() == 2, "all handled, two delivered");
-        subscription.get().cancel();
+        ActorTestKit.waitUntil(() -> stage.processedCount() == 5 && sink.received.size() == 2, "all handled, two delivered");
+        sink.subscription.cancel();
         await(up.cancelled, "upstream cancelled");
         List<Object> dropped = letters.await(DeadLetterCollector.reason(DeadLetter.Reason.STOPPED), 3).stream()
                 .map(DeadLetter::message).toList();
         assertEquals(List.of(20, 30, 40), dropped, "the outputs nobody will read, not stranded in the output buffer");
-        assertEquals(List.of(0, 10), received);
+        assertEquals(List.of(0, 10), sink.received);
     }
 
     @Test
@@ -1097,6 +1077,60 @@ class StageProcessorTest {
             ActorTestKit.waitUntil(() -> received.get() + system.deadLetters().count() + leftNow == accepted.get(),
                     "round " + round + ": every accepted item delivered, dead-lettered or left in the source ("
                             + received.get() + " + " + system.deadLetters().count() + " + " + leftNow + " of " + accepted.get() + ")");
+        }
+    }
+
+    @Test
+    void outputsLeftInAnEndedStageGoToDeadLettersWhenItsLastSubscriberCancels() {
+        ActorSystem system = kit.system("stage-ended-cancel");
+        DeadLetterCollector letters = ActorTestKit.deadLetters(system);
+        var stage = (StageProcessor<Integer, Integer>) system.<Integer, Integer>stage("s", () -> (i, out) -> out.emit(i * 10),
+                capacity(8));
+        TestSubscription sink = new TestSubscription(2);
+        stage.subscribe(sink);
+        ManualUpstream up = new ManualUpstream();
+        stage.onSubscribe(up);
+        ActorTestKit.waitUntil(() -> up.requested.get() >= 5, "demand");
+        for (int i = 0; i < 5; i++) {
+            stage.onNext(i);
+        }
+        stage.onComplete(); // the stage ends; three outputs wait in its output for demand
+        ActorTestKit.waitUntil(() -> stage.isDone() && sink.received.size() == 2, "the stage ended, two delivered");
+        assertEquals(0, system.deadLetters().count(), "still deliverable: the subscriber may ask for them");
+        sink.subscription.cancel(); // now nobody will
+        List<Object> dropped = letters.await(DeadLetterCollector.reason(DeadLetter.Reason.STOPPED), 3).stream()
+                .map(DeadLetter::message).toList();
+        assertEquals(List.of(20, 30, 40), dropped);
+        assertEquals(List.of(0, 10), sink.received);
+    }
+
+    /** Asks for {@code initial} items, records them, and lets the test cancel. */
+    private static final class TestSubscription implements Flow.Subscriber<Integer> {
+        private final long initial;
+        final List<Integer> received = java.util.Collections.synchronizedList(new ArrayList<>());
+        volatile Flow.Subscription subscription;
+
+        TestSubscription(long initial) {
+            this.initial = initial;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(initial);
+        }
+
+        @Override
+        public void onNext(Integer item) {
+            received.add(item);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+        }
+
+        @Override
+        public void onComplete() {
         }
     }
 }
