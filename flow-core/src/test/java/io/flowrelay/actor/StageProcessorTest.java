@@ -856,6 +856,129 @@ class StageProcessorTest {
         assertEquals(0, sink.signalsAfterTerminal());
     }
 
+    /**
+     * A stage whose emits reach its output's queue (here: emitted from outside its turn) has them
+     * delivered by the output's own loop; that loop's turn then runs the idle next stages itself,
+     * as the stage's turn would have: one task per batch, not one per stage.
+     */
+    @Test
+    void anOutputsOwnLoopRunsTheNextStagesInItsTurn() {
+        io.flowrelay.test.ManualExecutor ex = new io.flowrelay.test.ManualExecutor();
+        ActorSystem system = kit.system("loop-chain");
+        java.util.concurrent.atomic.AtomicReference<Emitter<Integer>> firstOut = new java.util.concurrent.atomic.AtomicReference<>();
+        Flow.Processor<Integer, Integer> first = system.stage("first", () -> (i, out) -> firstOut.set(out), on(ex));
+        List<Thread> threads = new ArrayList<>();
+        List<Flow.Processor<Integer, Integer>> next = chain(system, "s", 2, on(ex), threads);
+        first.subscribe(next.get(0));
+        RecordingSubscriber<Integer> sink = RecordingSubscriber.unbounded();
+        next.get(1).subscribe(sink);
+        first.onSubscribe(new ManualUpstream());
+        ex.runAll();
+        first.onNext(-1); // its handler keeps the emitter and emits nothing
+        ex.runAll();
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            firstOut.get().emit(i); // not on the first stage's turn: queued in its output
+            expected.add(i + 2);
+            assertEquals(1, ex.runAll(), "item " + i + ": the output's loop ran both next stages in its turn");
+            assertEquals(expected, sink.items());
+        }
+        for (int i = 20; i < 120; i++) {
+            firstOut.get().emit(i);
+            expected.add(i + 2);
+        }
+        List<String> ran = new ArrayList<>();
+        for (Runnable r; (r = ex.peek()) != null; ex.runNext()) {
+            ran.add(r.getClass().getSimpleName());
+        }
+        // two turns of the output's loop (a turn takes at most the dispatcher's throughput, 64), then
+        // the first stage's own turn (its emits had waited for room in its output); no loop of the next stages
+        assertEquals(List.of("ChannelSubscription", "ChannelSubscription", "StageLoop"), ran);
+        assertEquals(expected, sink.items());
+        assertEquals(240, threads.size());
+        assertTrue(threads.stream().allMatch(t -> t == Thread.currentThread()));
+        for (Flow.Processor<Integer, Integer> stage : next) {
+            assertEquals(120, ((StageProcessor<?, ?>) stage).processedCount(), "inline inputs count as processed");
+            assertEquals(0, ((StageProcessor<?, ?>) stage).depth());
+        }
+        first.onComplete();
+        ex.runAll();
+        get(sink.done);
+        assertEquals(expected, sink.items());
+        assertEquals(0, sink.signalsAfterTerminal());
+        assertEquals(0, system.deadLetters().count());
+    }
+
+    @Test
+    void aStageRunByItsUpstreamsOutputLoopThatStopsLosesNothing() {
+        io.flowrelay.test.ManualExecutor ex = new io.flowrelay.test.ManualExecutor();
+        ActorSystem system = kit.system("loop-chain-stop");
+        DeadLetterCollector letters = ActorTestKit.deadLetters(system);
+        java.util.concurrent.atomic.AtomicReference<Emitter<Integer>> firstOut = new java.util.concurrent.atomic.AtomicReference<>();
+        Flow.Processor<Integer, Integer> first = system.stage("first", () -> (i, out) -> firstOut.set(out), on(ex));
+        Flow.Processor<Integer, Integer> stopper = system.stage("stopper", () -> (i, out) -> {
+            if (i == 5) {
+                throw new Boom("bad 5");
+            }
+            out.emit(i);
+        }, on(ex).supervision(SupervisorStrategy.stop()));
+        first.subscribe(stopper);
+        RecordingSubscriber<Integer> sink = RecordingSubscriber.unbounded();
+        stopper.subscribe(sink);
+        ManualUpstream up = new ManualUpstream();
+        first.onSubscribe(up);
+        ex.runAll();
+        first.onNext(-1);
+        ex.runAll();
+        for (int i = 0; i < 10; i++) {
+            firstOut.get().emit(i); // queued in the first stage's output: its loop delivers them in one turn
+        }
+        ex.runAll();
+        assertInstanceOf(Boom.class, failure(sink.done));
+        assertEquals(List.of(0, 1, 2, 3, 4), sink.items());
+        await(up.cancelled, "the first stage's upstream cancelled");
+        assertEquals(5, letters.await(DeadLetterCollector.reason(DeadLetter.Reason.FAILED), 1).get(0).message());
+        List<Object> stopped = letters.await(DeadLetterCollector.reason(DeadLetter.Reason.STOPPED), 4).stream()
+                .map(DeadLetter::message).toList();
+        assertEquals(List.of(6, 7, 8, 9), stopped.stream().sorted().toList(), "the rest dead-lettered, once each");
+        assertEquals(0, sink.signalsAfterTerminal());
+    }
+
+    /**
+     * A first stage that emits two outputs per input into small mailboxes: its demand runs out
+     * mid-turn, so its output's loop delivers the rest and runs the next stages itself when they
+     * are idle; the stages' own loops and their inline turns take over from each other all the time.
+     */
+    @Test
+    void outputLoopsAndStageTurnsTakingTurnsOnTheSharedPoolKeepOrderAndCounts() throws Exception {
+        int n = 20_000;
+        for (int round = 0; round < 10; round++) {
+            ActorSystem system = kit.system("loop-chain-race-" + round);
+            Flow.Processor<Integer, Integer> first = system.stage("fan", () -> (i, out) -> {
+                out.emit(2 * i);
+                out.emit(2 * i + 1);
+            }, capacity(8));
+            List<Flow.Processor<Integer, Integer>> next = chain(system, "s", 3, capacity(2 + round % 3 * 2), new ArrayList<>());
+            first.subscribe(next.get(0));
+            RecordingSubscriber<Integer> sink = RecordingSubscriber.inBatches(16);
+            next.get(2).subscribe(sink);
+            feed(range(n), 32).subscribe(first);
+            get(sink.done);
+            List<Integer> items = sink.items();
+            assertEquals(2 * n, items.size(), "round " + round);
+            for (int i = 0; i < 2 * n; i++) {
+                if (items.get(i) != i + 3) {
+                    throw new AssertionError("round " + round + ": at " + i + " got " + items.get(i));
+                }
+            }
+            for (Flow.Processor<Integer, Integer> stage : next) {
+                assertEquals(2 * n, ((StageProcessor<?, ?>) stage).processedCount(), "round " + round);
+            }
+            assertEquals(0, system.deadLetters().count(), "round " + round);
+            assertEquals(0, sink.signalsAfterTerminal());
+        }
+    }
+
     @Test
     void aChainedStageInRestartBackoffMakesItsUpstreamQueueInOrder() {
         ActorSystem system = kit.system("chain-backoff");
