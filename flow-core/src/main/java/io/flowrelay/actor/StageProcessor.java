@@ -47,7 +47,11 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
      *           cancel if the loop had ended before it; a Dekker pair on cancelled / done).
      *           Before, in a chain of stages whose last subscriber cancelled, the outputs queued
      *           in the upstream stages stayed in buffers nobody would read (the stress mix's
-     *           stage target with 2–3 stages found it).
+     *           stage target with 2–3 stages found it). An output that reaches the buffer outside
+     *           our turn (an emit from another thread; a pending emit moved in when room came)
+     *           may land after that drain, since the channel accepts a send that races its close:
+     *           such an emit looks afterwards (outputAfterTheTurn: a third side of the Dekker
+     *           pair; jcstress ActorStress.OutputLoopChainVsCancel found it).
      * fused   — (holder only, with fusedRoom and fusedCount) the output's sole subscription,
      *           taken for the rest of a batch (DeliveryLoop.acquireInline): while the output holds
      *           nothing and its subscriber has demand, emit() calls the subscriber itself, on the
@@ -269,11 +273,26 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
         }
     }
 
+    /**
+     * An output that reached the buffer outside a turn of ours (an emit from another thread, or a
+     * pending emit moved in when room came) may have landed after a cancelled stage's end drained
+     * it (dropOutputs), since the channel accepts a send that races with its close. Dekker pair
+     * with end() and downstreamLeft(): the output is in the buffer before our fence, so either we
+     * see the stage cancelled and ended, or whichever of them drains after its own fence finds it.
+     */
+    private void outputAfterTheTurn() {
+        VarHandle.fullFence();
+        if (cancelled && done.isDone()) {
+            dropOutputs();
+        }
+    }
+
     // ------------------------------------------------------------------ emitting (loop thread)
 
     private void emit(O item) {
         Objects.requireNonNull(item, "a stage may not emit null");
-        if (Thread.currentThread() == turnThread && (fused != null || (!fuseTried && fuse()))) {
+        boolean onTurn = Thread.currentThread() == turnThread;
+        if (onTurn && (fused != null || (!fuseTried && fuse()))) {
             if (delivering) {
                 overtaken = true; // emitted from inside an inline delivery: queued, and we stop fusing (see the notes)
             } else {
@@ -295,6 +314,9 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
         }
         SendResult r = output.trySend(item);
         if (r == SendResult.OK) {
+            if (!onTurn) {
+                outputAfterTheTurn();
+            }
             return;
         }
         if (r == SendResult.CLOSED) {
@@ -305,6 +327,8 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
         output.sendAsync(item).whenComplete((v, e) -> {
             if (e != null) {
                 sys.deadLetter(ref, item, DeadLetter.Reason.STOPPED, e);
+            } else {
+                outputAfterTheTurn(); // moved into the output by whichever thread made room: maybe after the end
             }
             if ((int) PENDING.getAndAdd(this, -1) == 1) {
                 loop.schedule();
