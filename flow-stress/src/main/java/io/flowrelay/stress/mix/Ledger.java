@@ -99,12 +99,16 @@ public final class Ledger {
             seen.merge(v, 1, Integer::sum);
         }
         long missing = 0;
+        List<Long> unseen = new ArrayList<>();
         for (Map.Entry<Long, Sent> e : sent.entrySet()) {
             int n = seen.getOrDefault(e.getKey(), 0);
             switch (e.getValue()) {
                 case ACCEPTED -> {
                     if (n == 0) {
                         missing++;
+                        if (unseen.size() < 8) {
+                            unseen.add(e.getKey());
+                        }
                     } else if (n > 1) {
                         violation(where + ": " + describe(e.getKey()) + " delivered or dropped " + n + " times");
                     }
@@ -124,7 +128,8 @@ public final class Ledger {
         }
         if (missing != uncounted) {
             violation(where + ": " + missing + " accepted items neither delivered, dropped nor queued; "
-                    + uncounted + " went to bulk-counted places (dead letters)");
+                    + uncounted + " went to bulk-counted places (dead letters)"
+                    + (uncounted == 0 ? "; missing: " + unseen.stream().map(Ledger::describe).toList() : ""));
         }
         long accepted = sent.values().stream().filter(s -> s == Sent.ACCEPTED).count();
         stats.accepted.add(accepted);

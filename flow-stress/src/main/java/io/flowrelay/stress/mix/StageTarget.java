@@ -9,6 +9,7 @@ import io.flowrelay.channel.Channel;
 import io.flowrelay.channel.ChannelClosedException;
 import io.flowrelay.channel.Channels;
 import io.flowrelay.channel.SendResult;
+import io.flowrelay.internal.DefaultExecutor;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -175,6 +177,12 @@ final class StageTarget implements StressTarget {
             ledger.violation(where + ": shutdown did not report: " + e);
         }
         Settle.until(tap::isDone, ledger, where + ": dead letters to complete after shutdown");
+        // A subscriber that cancelled may still be handed an item its output's loop had taken
+        // before it saw the cancel (RS 2.8), and nothing waits for that loop: the stage ends
+        // without it. Its items are read once the pool has nothing left to run (not awaitQuiescence,
+        // which would run the pool's tasks on this thread).
+        ForkJoinPool pool = (ForkJoinPool) DefaultExecutor.get();
+        Settle.until(pool::isQuiescent, ledger, where + ": the shared pool to have nothing left to run after shutdown");
         for (MixSubscriber s : downstream) {
             stats.subscribers.increment();
             ledger.consumed(s.items());
