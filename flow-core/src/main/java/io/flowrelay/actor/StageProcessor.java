@@ -2,7 +2,6 @@ package io.flowrelay.actor;
 
 import io.flowrelay.channel.Overflow;
 import io.flowrelay.channel.SendResult;
-import io.flowrelay.internal.BatchSubscriber;
 import io.flowrelay.internal.BufferedChannel;
 import io.flowrelay.internal.DeliveryLoop;
 
@@ -51,7 +50,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
      *           our turn (an emit from another thread; a pending emit moved in when room came)
      *           may land after that drain, since the channel accepts a send that races its close:
      *           such an emit looks afterwards (outputAfterTheTurn: a third side of the Dekker
-     *           pair; jcstress ActorStress.OutputLoopChainVsCancel found it).
+     *           pair; jcstress ActorStress.EmitOutsideTheTurnVsCancel found it).
      * fused   — (holder only, with fusedRoom and fusedCount) the output's sole subscription,
      *           taken for the rest of a batch (DeliveryLoop.acquireInline): while the output holds
      *           nothing and its subscriber has demand, emit() calls the subscriber itself, on the
@@ -84,21 +83,9 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
      *           pending, stopped, cancelled, input closed) ends the chain and is queued, as
      *           when the demand runs out. The chain is at most MAX_CHAIN stages deep.
      * chainDepth, inlineCount — set by openInline, cleared by closeInline, on the holder's thread.
-     * link    — (Downstream, ADR 0011 addendum) the same chain, opened from the other side: when
-     *           the upstream's output is delivered by that output's own loop (the upstream's turn
-     *           could not deliver inline: it emitted from another thread, or found that loop busy
-     *           or its queue not empty), the loop's run takes our loop at the first item of each
-     *           of its batches (openInline, once per batch: chainTried) and runs our handler for
-     *           each item (acceptInline) until the batch ends (BatchSubscriber.batchDelivered:
-     *           closeInline) or we refuse one (closeInline; the rest of the batch is queued in our
-     *           input, behind nothing, since openInline took us only with an empty input).
-     *           chainTried and chaining are the output loop's: only its run (or a holder of it)
-     *           touches them. Never on the upstream's turn (its turnThread is this thread): its
-     *           inline deliveries end no batch of the loop, and it chains from emit() itself.
-     * chainedItems, slowSamples, chainPenalty, chainRefusals — touched only by whoever holds
-     *           the upstream's output loop: the upstream's turn (fuse, then openInline and
-     *           acceptInline) or that loop's own run (link, above); a stage has one upstream, and
-     *           its output loop's wip serialises the two: one chained item in CHAIN_TIME_EVERY is timed, handler and what it
+     * chainedItems, slowSamples, chainPenalty, chainRefusals — touched only by the upstream's
+     *           turn (openInline, acceptInline; a stage has one upstream, whose turns are
+     *           serialised): one chained item in CHAIN_TIME_EVERY is timed, handler and what it
      *           runs inline included; CHAIN_SLOW_SAMPLES slow ones in a row make the stage refuse
      *           the next chainRefusals chains (its items then run on its own loop, on another
      *           worker if one is free, in parallel with the upstream), a number that doubles
@@ -678,21 +665,15 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
      * A subscriber of the output, seen by the stage so that it knows when the last one has left
      * by cancelling. Forwards every signal as is; it is its subscriber's subscription.
      */
-    private static final class Downstream<O> implements BatchSubscriber<O>, Flow.Subscription {
+    private static final class Downstream<O> implements Flow.Subscriber<O>, Flow.Subscription {
         private final StageProcessor<?, O> stage;
         private final Flow.Subscriber<? super O> actual;
-        private final StageProcessor<O, ?> next; // actual, if it is a stage on our executor: see onNext
         private Flow.Subscription s;
-        private boolean chainTried; // the output's loop only, per batch (see onNext)
-        private boolean chaining;
         private volatile int left;
 
-        @SuppressWarnings("unchecked")
         Downstream(StageProcessor<?, O> stage, Flow.Subscriber<? super O> actual) {
             this.stage = stage;
             this.actual = actual;
-            this.next = actual instanceof StageProcessor<?, ?> p && p.executor == stage.executor
-                    ? (StageProcessor<O, ?>) p : null;
         }
 
         @Override
@@ -706,51 +687,13 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
             }
         }
 
-        /**
-         * Delivered by the output's own loop (not by our stage's turn, which chains from emit()):
-         * at a batch's first item, if the next stage is idle with nothing queued, this thread
-         * takes its loop for the batch and runs its handler itself (openInline / acceptInline),
-         * as our stage's turn would; batchDelivered() gives it back. A hop whose producer could
-         * not deliver inline (our stage emitted from another thread, or found the output's loop
-         * busy) is then one queue, not two.
-         */
         @Override
         public void onNext(O item) {
             try {
-                StageProcessor<O, ?> b = next;
-                if (b != null && (chaining || (!chainTried && openChain(b)))) {
-                    if (b.acceptInline(item)) {
-                        return;
-                    }
-                    closeChain(b); // it will not take more now: the rest of the batch is queued
-                }
                 actual.onNext(item);
             } catch (Throwable ex) {
-                batchDelivered();
                 leave(true); // RS 2.13, as above
                 throw ex;
-            }
-        }
-
-        /** Once per batch of the output's loop; never on our stage's turn (its inline deliveries end no loop batch). */
-        private boolean openChain(StageProcessor<O, ?> b) {
-            if (stage.turnThread == Thread.currentThread()) {
-                return false;
-            }
-            chainTried = true;
-            return chaining = b.openInline(1);
-        }
-
-        private void closeChain(StageProcessor<O, ?> b) {
-            chaining = false;
-            b.closeInline();
-        }
-
-        @Override
-        public void batchDelivered() {
-            chainTried = false;
-            if (chaining) {
-                closeChain(next);
             }
         }
 

@@ -49,9 +49,6 @@ final class ChannelSubscription<T> extends DeliveryLoop<T> {
 
     @Override
     protected void onDelivered(long n) {
-        if (heldSubscriber() instanceof BatchSubscriber<?> b) {
-            b.batchDelivered(); // before the loop reads its demand again: see BatchSubscriber
-        }
         channel.consumed(n);
     }
 

@@ -856,63 +856,10 @@ class StageProcessorTest {
         assertEquals(0, sink.signalsAfterTerminal());
     }
 
-    /**
-     * A stage whose emits reach its output's queue (here: emitted from outside its turn) has them
-     * delivered by the output's own loop; that loop's turn then runs the idle next stages itself,
-     * as the stage's turn would have: one task per batch, not one per stage.
-     */
     @Test
-    void anOutputsOwnLoopRunsTheNextStagesInItsTurn() {
+    void aStageFedThroughItsUpstreamsOutputQueueThatStopsLosesNothing() {
         io.flowrelay.test.ManualExecutor ex = new io.flowrelay.test.ManualExecutor();
-        ActorSystem system = kit.system("loop-chain");
-        java.util.concurrent.atomic.AtomicReference<Emitter<Integer>> firstOut = new java.util.concurrent.atomic.AtomicReference<>();
-        Flow.Processor<Integer, Integer> first = system.stage("first", () -> (i, out) -> firstOut.set(out), on(ex));
-        List<Thread> threads = new ArrayList<>();
-        List<Flow.Processor<Integer, Integer>> next = chain(system, "s", 2, on(ex), threads);
-        first.subscribe(next.get(0));
-        RecordingSubscriber<Integer> sink = RecordingSubscriber.unbounded();
-        next.get(1).subscribe(sink);
-        first.onSubscribe(new ManualUpstream());
-        ex.runAll();
-        first.onNext(-1); // its handler keeps the emitter and emits nothing
-        ex.runAll();
-        List<Integer> expected = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            firstOut.get().emit(i); // not on the first stage's turn: queued in its output
-            expected.add(i + 2);
-            assertEquals(1, ex.runAll(), "item " + i + ": the output's loop ran both next stages in its turn");
-            assertEquals(expected, sink.items());
-        }
-        for (int i = 20; i < 120; i++) {
-            firstOut.get().emit(i);
-            expected.add(i + 2);
-        }
-        List<String> ran = new ArrayList<>();
-        for (Runnable r; (r = ex.peek()) != null; ex.runNext()) {
-            ran.add(r.getClass().getSimpleName());
-        }
-        // two turns of the output's loop (a turn takes at most the dispatcher's throughput, 64), then
-        // the first stage's own turn (its emits had waited for room in its output); no loop of the next stages
-        assertEquals(List.of("ChannelSubscription", "ChannelSubscription", "StageLoop"), ran);
-        assertEquals(expected, sink.items());
-        assertEquals(240, threads.size());
-        assertTrue(threads.stream().allMatch(t -> t == Thread.currentThread()));
-        for (Flow.Processor<Integer, Integer> stage : next) {
-            assertEquals(120, ((StageProcessor<?, ?>) stage).processedCount(), "inline inputs count as processed");
-            assertEquals(0, ((StageProcessor<?, ?>) stage).depth());
-        }
-        first.onComplete();
-        ex.runAll();
-        get(sink.done);
-        assertEquals(expected, sink.items());
-        assertEquals(0, sink.signalsAfterTerminal());
-        assertEquals(0, system.deadLetters().count());
-    }
-
-    @Test
-    void aStageRunByItsUpstreamsOutputLoopThatStopsLosesNothing() {
-        io.flowrelay.test.ManualExecutor ex = new io.flowrelay.test.ManualExecutor();
-        ActorSystem system = kit.system("loop-chain-stop");
+        ActorSystem system = kit.system("queued-stop");
         DeadLetterCollector letters = ActorTestKit.deadLetters(system);
         java.util.concurrent.atomic.AtomicReference<Emitter<Integer>> firstOut = new java.util.concurrent.atomic.AtomicReference<>();
         Flow.Processor<Integer, Integer> first = system.stage("first", () -> (i, out) -> firstOut.set(out), on(ex));
@@ -931,7 +878,7 @@ class StageProcessorTest {
         first.onNext(-1);
         ex.runAll();
         for (int i = 0; i < 10; i++) {
-            firstOut.get().emit(i); // queued in the first stage's output: its loop delivers them in one turn
+            firstOut.get().emit(i); // not on the first stage's turn: queued in its output, delivered by its loop
         }
         ex.runAll();
         assertInstanceOf(Boom.class, failure(sink.done));
@@ -946,14 +893,14 @@ class StageProcessorTest {
 
     /**
      * A first stage that emits two outputs per input into small mailboxes: its demand runs out
-     * mid-turn, so its output's loop delivers the rest and runs the next stages itself when they
-     * are idle; the stages' own loops and their inline turns take over from each other all the time.
+     * mid-turn, and chained turns, the stages' own loops and the outputs' loops take over from
+     * each other all the time; nothing is lost, duplicated or reordered, and the counts hold.
      */
     @Test
-    void outputLoopsAndStageTurnsTakingTurnsOnTheSharedPoolKeepOrderAndCounts() throws Exception {
+    void fanOutPipelinesWithSmallMailboxesOnTheSharedPoolKeepOrderAndCounts() throws Exception {
         int n = 20_000;
         for (int round = 0; round < 10; round++) {
-            ActorSystem system = kit.system("loop-chain-race-" + round);
+            ActorSystem system = kit.system("fan-race-" + round);
             Flow.Processor<Integer, Integer> first = system.stage("fan", () -> (i, out) -> {
                 out.emit(2 * i);
                 out.emit(2 * i + 1);

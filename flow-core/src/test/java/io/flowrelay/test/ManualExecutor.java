@@ -39,11 +39,6 @@ public final class ManualExecutor implements Executor {
         return tasks.size();
     }
 
-    /** The oldest queued task, not run; {@code null} if there is none. */
-    public Runnable peek() {
-        return tasks.peek();
-    }
-
     /** Runs the oldest queued task; {@code false} if there was none. */
     public boolean runNext() {
         Runnable r = tasks.poll();

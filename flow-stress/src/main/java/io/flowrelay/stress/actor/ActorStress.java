@@ -333,24 +333,24 @@ public final class ActorStress {
     }
 
     /**
-     * ADR 0011's link: an item a stage emitted from outside its turn is delivered by its output's
-     * loop, which runs the next stage's handler itself (taking that stage's loop for its batch),
-     * racing with the cancel of the next stage's only subscriber (which cancels its way back up
-     * the chain). The item is delivered, left in the next stage's output for a later subscriber,
-     * or dead-lettered by one stage or the other: exactly once, and both stages let go of their
-     * upstreams. It found a loss that predates the link: the emit, made outside the first stage's
-     * turn, could land in its output just after the cancelled stage had ended and drained it (the
-     * channel accepts a send that races its close), and stay there for ever: 296–1,462 of 2.5–3M
-     * samples in four {@code -m quick} runs, none since the emit looks again after it.
+     * An item a stage emits from outside its turn (a handler may hand its emitter to a callback)
+     * goes through its output's queue and loop into the next stage, racing with the cancel of the
+     * next stage's only subscriber, which cancels its way back up the chain. The item is
+     * delivered, left in the next stage's output for a later subscriber, or dead-lettered by one
+     * stage or the other: exactly once, and both stages let go of their upstreams. It found a
+     * loss: the emit could land in the first stage's output just after the cancelled stage had
+     * ended and drained it (the channel accepts a send that races its close), and stay there for
+     * ever: 296–1,462 of 2.5–3M samples in four {@code -m quick} runs, none since the emit looks
+     * again after it (StageProcessor.outputAfterTheTurn).
      */
     @JCStressTest
-    @Description("An output's loop running the next stage inline vs the cancel of that stage's subscriber")
-    @Outcome(id = "delivered, upstreams cancelled, bad=0", expect = ACCEPTABLE, desc = "handled by both stages and delivered before the cancel")
+    @Description("Actor stages: an emit from outside the first stage's turn vs the cancel of the second stage's only subscriber")
+    @Outcome(id = "delivered, upstreams cancelled, bad=0", expect = ACCEPTABLE, desc = "through both stages and delivered before the cancel")
     @Outcome(id = "dead-lettered, upstreams cancelled, bad=0", expect = ACCEPTABLE, desc = "a stage ended first: dead letters")
     @Outcome(id = "left-in-output, upstreams cancelled, bad=0", expect = ACCEPTABLE, desc = "handled, but the subscriber had gone: a later subscriber gets it")
     @Outcome(expect = FORBIDDEN, desc = "the item was lost or counted twice, or an upstream was not cancelled")
     @State
-    public static class OutputLoopChainVsCancel {
+    public static class EmitOutsideTheTurnVsCancel {
         final ActorSystem system = system();
         volatile io.flowrelay.actor.Emitter<Integer> firstOut;
         final Flow.Processor<Integer, Integer> a = system.stage("a",
@@ -360,7 +360,7 @@ public final class ActorStress {
         final SignalLog<Integer> first = SignalLog.unbounded();
         final AtomicInteger upstreamCancels = new AtomicInteger();
 
-        public OutputLoopChainVsCancel() {
+        public EmitOutsideTheTurnVsCancel() {
             a.onSubscribe(new Flow.Subscription() {
                 @Override
                 public void request(long n) {
@@ -378,7 +378,7 @@ public final class ActorStress {
 
         @Actor
         public void emitOutsideTheTurn() {
-            firstOut.emit(1); // queued in a's output: its loop (on this thread) delivers it and runs b's handler
+            firstOut.emit(1); // queued in a's output: its loop (on this thread) hands it to b
         }
 
         @Actor
