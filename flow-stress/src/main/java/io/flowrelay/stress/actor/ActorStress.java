@@ -340,7 +340,7 @@ public final class ActorStress {
      * stage or the other: exactly once, and both stages let go of their upstreams. It found a
      * loss: the emit could land in the first stage's output just after the cancelled stage had
      * ended and drained it (the channel accepts a send that races its close), and stay there for
-     * ever: 296–1,462 of 2.5–3M samples in four {@code -m quick} runs, none since the emit looks
+     * ever: 296–1,462 of 2.5–3M samples in five {@code -m quick} runs, none since the emit looks
      * again after it (StageProcessor.outputAfterTheTurn).
      */
     @JCStressTest
