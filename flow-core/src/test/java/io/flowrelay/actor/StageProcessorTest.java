@@ -824,28 +824,21 @@ class StageProcessorTest {
         assertTrue(turns.subList(n - 100, n).stream().allMatch(t -> t == 1), "chained again once fast: " + turns.subList(n - 100, n));
     }
 
-    @Test
-    void aChainedStageThatStopsFailsDownstreamCancelsUpstreamAndLosesNothing() {
-        io.flowrelay.test.ManualExecutor ex = new io.flowrelay.test.ManualExecutor();
-        ActorSystem system = kit.system("chain-stop");
-        DeadLetterCollector letters = ActorTestKit.deadLetters(system);
-        Flow.Processor<Integer, Integer> first = system.stage("first", () -> (i, out) -> out.emit(i), on(ex));
-        Flow.Processor<Integer, Integer> stopper = system.stage("stopper", () -> (i, out) -> {
+    /** A stage on {@code ex} that passes its inputs on and fails on 5, under the stop strategy. */
+    private static Flow.Processor<Integer, Integer> stopsAtFive(ActorSystem system, io.flowrelay.test.ManualExecutor ex) {
+        return system.stage("stopper", () -> (i, out) -> {
             if (i == 5) {
                 throw new Boom("bad 5");
             }
             out.emit(i);
         }, on(ex).supervision(SupervisorStrategy.stop()));
-        first.subscribe(stopper);
-        RecordingSubscriber<Integer> sink = RecordingSubscriber.unbounded();
-        stopper.subscribe(sink);
-        ManualUpstream up = new ManualUpstream();
-        first.onSubscribe(up);
-        ex.runAll();
-        for (int i = 0; i < 10; i++) {
-            first.onNext(i); // all queued in the first stage's input: one turn takes them
-        }
-        ex.runAll();
+    }
+
+    /**
+     * After inputs 0..9 reached {@link #stopsAtFive}: 0..4 delivered, then its error; 5 failed and
+     * 6..9 stopped in dead letters, once each; the first stage's upstream cancelled.
+     */
+    private static void assertStoppedAtFive(RecordingSubscriber<Integer> sink, ManualUpstream up, DeadLetterCollector letters) {
         assertInstanceOf(Boom.class, failure(sink.done));
         assertEquals(List.of(0, 1, 2, 3, 4), sink.items());
         await(up.cancelled, "the first stage's upstream cancelled");
@@ -857,18 +850,33 @@ class StageProcessorTest {
     }
 
     @Test
+    void aChainedStageThatStopsFailsDownstreamCancelsUpstreamAndLosesNothing() {
+        io.flowrelay.test.ManualExecutor ex = new io.flowrelay.test.ManualExecutor();
+        ActorSystem system = kit.system("chain-stop");
+        DeadLetterCollector letters = ActorTestKit.deadLetters(system);
+        Flow.Processor<Integer, Integer> first = system.stage("first", () -> (i, out) -> out.emit(i), on(ex));
+        Flow.Processor<Integer, Integer> stopper = stopsAtFive(system, ex);
+        first.subscribe(stopper);
+        RecordingSubscriber<Integer> sink = RecordingSubscriber.unbounded();
+        stopper.subscribe(sink);
+        ManualUpstream up = new ManualUpstream();
+        first.onSubscribe(up);
+        ex.runAll();
+        for (int i = 0; i < 10; i++) {
+            first.onNext(i); // all queued in the first stage's input: one turn takes them
+        }
+        ex.runAll();
+        assertStoppedAtFive(sink, up, letters);
+    }
+
+    @Test
     void aStageFedThroughItsUpstreamsOutputQueueThatStopsLosesNothing() {
         io.flowrelay.test.ManualExecutor ex = new io.flowrelay.test.ManualExecutor();
         ActorSystem system = kit.system("queued-stop");
         DeadLetterCollector letters = ActorTestKit.deadLetters(system);
         java.util.concurrent.atomic.AtomicReference<Emitter<Integer>> firstOut = new java.util.concurrent.atomic.AtomicReference<>();
         Flow.Processor<Integer, Integer> first = system.stage("first", () -> (i, out) -> firstOut.set(out), on(ex));
-        Flow.Processor<Integer, Integer> stopper = system.stage("stopper", () -> (i, out) -> {
-            if (i == 5) {
-                throw new Boom("bad 5");
-            }
-            out.emit(i);
-        }, on(ex).supervision(SupervisorStrategy.stop()));
+        Flow.Processor<Integer, Integer> stopper = stopsAtFive(system, ex);
         first.subscribe(stopper);
         RecordingSubscriber<Integer> sink = RecordingSubscriber.unbounded();
         stopper.subscribe(sink);
@@ -881,14 +889,7 @@ class StageProcessorTest {
             firstOut.get().emit(i); // not on the first stage's turn: queued in its output, delivered by its loop
         }
         ex.runAll();
-        assertInstanceOf(Boom.class, failure(sink.done));
-        assertEquals(List.of(0, 1, 2, 3, 4), sink.items());
-        await(up.cancelled, "the first stage's upstream cancelled");
-        assertEquals(5, letters.await(DeadLetterCollector.reason(DeadLetter.Reason.FAILED), 1).get(0).message());
-        List<Object> stopped = letters.await(DeadLetterCollector.reason(DeadLetter.Reason.STOPPED), 4).stream()
-                .map(DeadLetter::message).toList();
-        assertEquals(List.of(6, 7, 8, 9), stopped.stream().sorted().toList(), "the rest dead-lettered, once each");
-        assertEquals(0, sink.signalsAfterTerminal());
+        assertStoppedAtFive(sink, up, letters);
     }
 
     /**

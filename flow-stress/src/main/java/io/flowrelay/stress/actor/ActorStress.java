@@ -62,6 +62,35 @@ public final class ActorStress {
         }
     }
 
+    /** An upstream subscription for a stage that only counts its cancels. */
+    static final class CancelCounter implements Flow.Subscription {
+        final AtomicInteger cancels = new AtomicInteger();
+
+        @Override
+        public void request(long n) {
+        }
+
+        @Override
+        public void cancel() {
+            cancels.incrementAndGet();
+        }
+    }
+
+    /**
+     * Where the one item sent into a pipeline went: delivered to {@code first}, left in the output
+     * of {@code last} (a later subscriber, made here, takes it inline, then completes), or dead
+     * letters; exactly once, or the counts of all three.
+     */
+    static String fateOfOne(ActorSystem system, Flow.Publisher<Integer> last, SignalLog<Integer> first) {
+        SignalLog<Integer> later = SignalLog.unbounded();
+        last.subscribe(later);
+        List<Integer> rest = later.items();
+        long dead = system.deadLetters().count();
+        int n = first.nexts() + rest.size() + (int) dead;
+        return n != 1 ? "first=" + first.nexts() + " rest=" + rest.size() + " dead=" + dead
+                : first.nexts() == 1 ? "delivered" : dead == 1 ? "dead-lettered" : "left-in-output";
+    }
+
     /** An actor's behavior that records what it handles and whether two turns ever overlapped. */
     public static class Recorder {
         final ConcurrentLinkedQueue<String> handled = new ConcurrentLinkedQueue<>();
@@ -292,19 +321,10 @@ public final class ActorStress {
         final Flow.Processor<Integer, Integer> stage = system.stage("s",
                 () -> (StageHandler<Integer, Integer>) (in, out) -> out.emit(in), INLINE.mailbox(Mailbox.bounded(4)));
         final SignalLog<Integer> first = SignalLog.unbounded();
-        final AtomicInteger upstreamCancels = new AtomicInteger();
+        final CancelCounter upstream = new CancelCounter();
 
         public StageInputVsCancel() {
-            stage.onSubscribe(new Flow.Subscription() {
-                @Override
-                public void request(long n) {
-                }
-
-                @Override
-                public void cancel() {
-                    upstreamCancels.incrementAndGet();
-                }
-            });
+            stage.onSubscribe(upstream);
             stage.subscribe(first);
         }
 
@@ -320,14 +340,8 @@ public final class ActorStress {
 
         @Arbiter
         public void arbiter(L_Result r) {
-            SignalLog<Integer> later = SignalLog.unbounded();
-            stage.subscribe(later); // inline: gets what the output still holds, then onComplete
-            List<Integer> rest = later.items();
-            long dead = system.deadLetters().count();
-            int n = first.nexts() + rest.size() + (int) dead;
-            String fate = n != 1 ? "first=" + first.nexts() + " rest=" + rest.size() + " dead=" + dead
-                    : first.nexts() == 1 ? "delivered" : dead == 1 ? "dead-lettered" : "left-in-output";
-            r.r1 = fate + ", " + (upstreamCancels.get() == 1 ? "upstream cancelled" : "upstream cancels=" + upstreamCancels.get())
+            r.r1 = fateOfOne(system, stage, first) + ", "
+                    + (upstream.cancels.get() == 1 ? "upstream cancelled" : "upstream cancels=" + upstream.cancels.get())
                     + ", bad=" + first.violations();
         }
     }
@@ -358,19 +372,10 @@ public final class ActorStress {
         final Flow.Processor<Integer, Integer> b = system.stage("b",
                 () -> (StageHandler<Integer, Integer>) (in, out) -> out.emit(in), INLINE.mailbox(Mailbox.bounded(4)));
         final SignalLog<Integer> first = SignalLog.unbounded();
-        final AtomicInteger upstreamCancels = new AtomicInteger();
+        final CancelCounter upstream = new CancelCounter();
 
         public EmitOutsideTheTurnVsCancel() {
-            a.onSubscribe(new Flow.Subscription() {
-                @Override
-                public void request(long n) {
-                }
-
-                @Override
-                public void cancel() {
-                    upstreamCancels.incrementAndGet();
-                }
-            });
+            a.onSubscribe(upstream);
             a.subscribe(b);
             b.subscribe(first);
             a.onNext(0); // a's handler keeps its emitter and emits nothing
@@ -388,14 +393,8 @@ public final class ActorStress {
 
         @Arbiter
         public void arbiter(L_Result r) {
-            SignalLog<Integer> later = SignalLog.unbounded();
-            b.subscribe(later); // inline: gets what b's output still holds, then onComplete
-            List<Integer> rest = later.items();
-            long dead = system.deadLetters().count();
-            int n = first.nexts() + rest.size() + (int) dead;
-            String fate = n != 1 ? "first=" + first.nexts() + " rest=" + rest.size() + " dead=" + dead
-                    : first.nexts() == 1 ? "delivered" : dead == 1 ? "dead-lettered" : "left-in-output";
-            r.r1 = fate + ", " + (upstreamCancels.get() == 1 ? "upstreams cancelled" : "upstream cancels=" + upstreamCancels.get())
+            r.r1 = fateOfOne(system, b, first) + ", " // b's cancel reaches a's upstream only through a
+                    + (upstream.cancels.get() == 1 ? "upstreams cancelled" : "upstream cancels=" + upstream.cancels.get())
                     + ", bad=" + first.violations();
         }
     }
