@@ -995,6 +995,28 @@ class StageProcessorTest {
         assertEquals(List.of(0, 1, 100, 2, 3), sink.items(), "the nested emit went first of what followed it");
     }
 
+    /**
+     * A thread that sends 0, 1, 2, ... into {@code source}, counting what it accepted, until the
+     * channel closes (a cancel closed the pipeline back to it, or the test did).
+     */
+    private static Thread sendUntilClosed(Channel<Integer> source, AtomicLong accepted, String name) {
+        Thread producer = new Thread(() -> {
+            try {
+                for (int i = 0; ; i++) {
+                    source.send(i);
+                    accepted.incrementAndGet();
+                }
+            } catch (io.flowrelay.channel.ChannelClosedException ex) {
+                // the end
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }, name);
+        producer.setDaemon(true);
+        producer.start();
+        return producer;
+    }
+
     @Test
     void chainedPipelinesOnTheSharedPoolDeliverEverythingInOrderUnderCancellation() throws Exception {
         for (int round = 0; round < 30; round++) {
@@ -1040,19 +1062,7 @@ class StageProcessorTest {
             });
             Channel<Integer> source = Channels.bounded(64);
             source.subscribe(stages.get(0));
-            Thread producer = new Thread(() -> {
-                try {
-                    for (int i = 0; ; i++) {
-                        source.send(i); // until the cancel has closed the pipeline back to the source
-                    }
-                } catch (io.flowrelay.channel.ChannelClosedException ex) {
-                    // the end
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "chain-race-producer");
-            producer.setDaemon(true);
-            producer.start();
+            sendUntilClosed(source, new AtomicLong(), "chain-race-producer");
             await(cancelled, "round " + round + ": the sink's cancel");
             ActorTestKit.waitUntil(() -> stages.stream().allMatch(s -> ((StageProcessor<?, ?>) s).isDone()),
                     "round " + round + ": every stage ended after the cancel");
@@ -1121,20 +1131,7 @@ class StageProcessorTest {
             Channel<Integer> source = Channels.bounded(8);
             source.subscribe(stages.get(0));
             AtomicLong accepted = new AtomicLong();
-            Thread producer = new Thread(() -> {
-                try {
-                    for (int i = 0; ; i++) {
-                        source.send(i);
-                        accepted.incrementAndGet();
-                    }
-                } catch (io.flowrelay.channel.ChannelClosedException ex) {
-                    // the end
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "chain-cancel-producer");
-            producer.setDaemon(true);
-            producer.start();
+            Thread producer = sendUntilClosed(source, accepted, "chain-cancel-producer");
             await(cancelled, "round " + round + ": the cancel");
             ActorTestKit.waitUntil(() -> stages.stream().allMatch(s -> ((StageProcessor<?, ?>) s).isDone()),
                     "round " + round + ": every stage ended");
