@@ -554,11 +554,24 @@ public final class BufferedChannel<T> implements Channel<T> {
     // ------------------------------------------------------------------ receiving
 
     /** The next item for any consumer, or null. Does not do the after-take bookkeeping ({@link #consumed}). */
-    @SuppressWarnings("unchecked")
     public T pollItem() {
+        return pollItem(false);
+    }
+
+    /**
+     * {@link #pollItem()} for a consumer loop that will look again before it sleeps
+     * ({@link #hasItemOrArm()}): {@code null} as soon as the buffer's next slot is empty, without
+     * reading what every send writes (see {@link ChannelBuffer#pollReady()}).
+     */
+    public T pollItemReady() {
+        return pollItem(true);
+    }
+
+    @SuppressWarnings("unchecked")
+    private T pollItem(boolean ready) {
         if (capacity != 0) {
             ChannelBuffer<T> q = buffer;
-            T v = q != null ? q.poll() : null;
+            T v = q == null ? null : ready ? q.pollReady() : q.poll();
             if (v != null) {
                 return v;
             }
@@ -621,6 +634,22 @@ public final class BufferedChannel<T> implements Channel<T> {
         }
         ChannelBuffer<T> q = buffer;
         return q != null && q.armIdle();
+    }
+
+    /**
+     * {@link #hasItemOrArm()} for the single consumer that takes with {@link #pollItemReady()}:
+     * when it finds an item that is still being written, waits until it is written, so that the
+     * loop's next poll takes it instead of looking again and again.
+     */
+    public boolean hasItemReadyOrArm() {
+        if (!hasItemOrArm()) {
+            return false;
+        }
+        ChannelBuffer<T> q = buffer;
+        if (q != null) {
+            q.awaitReady();
+        }
+        return true;
     }
 
     /** Closed, and nothing left to take. Reads the state before the queues. */

@@ -22,6 +22,23 @@ interface ChannelBuffer<T> {
     /** The oldest item, or {@code null} if there is none. */
     T poll();
 
+    /**
+     * For the one consumer of the moment that will look again (a delivery loop): the oldest item,
+     * or {@code null} if none can be taken now. Unlike {@link #poll()} it does not wait for an item
+     * that is being written, and does not read what every send writes to tell "empty" from "being
+     * written": a consumer that has caught up with its producers would otherwise pull their line
+     * on every look. Before it sleeps, the consumer must look with {@link #armIdle()}.
+     */
+    T pollReady();
+
+    /**
+     * For the one consumer of the moment that takes with {@link #pollReady()}: returns once the
+     * oldest item's slot holds it, or nothing is there. An index a producer has claimed is
+     * written a few instructions later (or once it gets its CPU back): waited for with
+     * {@code pause}, as {@link #poll()} waits.
+     */
+    void awaitReady();
+
     /** {@code true} if nothing is there (non-consuming). */
     boolean isEmpty();
 

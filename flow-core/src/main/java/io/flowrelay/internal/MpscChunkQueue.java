@@ -120,11 +120,11 @@ public final class MpscChunkQueue<E> extends MpscChunkQueueFields<E> {
 
     @Override
     @SuppressWarnings("unchecked")
-    E poll0() {
+    E poll0(boolean ready) {
         long c = (long) CONSUMER_INDEX.getAcquire(this);
         Object[] chunk = consumerChunk;
         int i = (int) c & mask;
-        Object v = itemAt(chunk, i, c);
+        Object v = itemAt(chunk, i, c, ready);
         if (v == null) {
             return null;
         }

@@ -57,28 +57,54 @@ abstract class MpscQueueBase<E> extends MpscQueueBasePad2 implements ChannelBuff
     @Override
     public final E poll() {
         if (!sharedConsumers) {
-            return poll0();
+            return poll0(false);
         }
         for (int spins = 0; !CONSUMER_LOCK.compareAndSet(this, 0, 1); spins++) {
             pause(spins); // the holder is a few instructions from letting go, unless it lost its CPU
         }
         try {
-            return poll0();
+            return poll0(false);
         } finally {
             CONSUMER_LOCK.setRelease(this, 0);
         }
     }
 
-    /** {@link #poll()} for the one consumer of the moment. */
-    abstract E poll0();
+    @Override
+    public final E pollReady() {
+        if (!sharedConsumers) {
+            return poll0(true);
+        }
+        for (int spins = 0; !CONSUMER_LOCK.compareAndSet(this, 0, 1); spins++) {
+            pause(spins);
+        }
+        try {
+            return poll0(true);
+        } finally {
+            CONSUMER_LOCK.setRelease(this, 0);
+        }
+    }
+
+    @Override
+    public final void awaitReady() {
+        for (int spins = 0; !isReady() && !isEmpty(); spins++) {
+            pause(spins);
+        }
+    }
+
+    /** {@link #poll()} for the one consumer of the moment; {@code ready}: {@link #pollReady()}'s. */
+    abstract E poll0(boolean ready);
 
     /**
      * The item in {@code array[i]}, the slot of consumer index {@code c}, or {@code null} if no
-     * producer has claimed {@code c}. An item whose index is claimed but not yet written is waited for.
+     * producer has claimed {@code c}. An item whose index is claimed but not yet written is waited
+     * for, unless {@code ready} ({@link #pollReady()}): then {@code null} as soon as the slot is.
      */
-    final Object itemAt(Object[] array, int i, long c) {
+    final Object itemAt(Object[] array, int i, long c, boolean ready) {
         Object v = SLOTS.getAcquire(array, i);
         if (v == null) {
+            if (ready) {
+                return null;
+            }
             if (c == (long) PRODUCER_WORD.getVolatile(this) >>> SHIFT) {
                 return null;
             }

@@ -100,10 +100,10 @@ public final class MpscRing<E> extends MpscRingPad<E> {
 
     @Override
     @SuppressWarnings("unchecked")
-    E poll0() {
+    E poll0(boolean ready) {
         long c = (long) CONSUMER_INDEX.getAcquire(this); // written by us, or by the consumer before us (lock, or a loop's hand-off)
         int i = (int) c & mask;
-        Object v = itemAt(slots, i, c);
+        Object v = itemAt(slots, i, c, ready);
         if (v == null) {
             return null;
         }

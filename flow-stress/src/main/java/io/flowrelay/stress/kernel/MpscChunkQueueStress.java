@@ -153,4 +153,39 @@ public final class MpscChunkQueueStress {
             r.r1 = race.outcome();
         }
     }
+
+    /**
+     * An actor's turn loop reads its mailbox with pollReady (the next slot only, never the
+     * producers' word) and, before it sleeps, arms; when arming finds an item still being
+     * written it waits for it (awaitReady) and takes it. Racing one offer that claims a chunk's last slot (and links the next): the item is
+     * taken at once, or after the arming found it, or the consumer sleeps and the offer is told
+     * to wake it; never lost.
+     */
+    @JCStressTest
+    @Description("pollReady, then arm and awaitReady, vs an offer that claims a chunk's last slot (and links the next): taken, or a wake-up")
+    @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "pollReady took the item")
+    @Outcome(id = "2, 0", expect = ACCEPTABLE, desc = "arming found the claim; awaitReady, then pollReady took it")
+    @Outcome(id = "3, 1", expect = ACCEPTABLE, desc = "armed first: the offer reports OK_WAKE")
+    @Outcome(expect = FORBIDDEN, desc = "a lost item or a lost wake-up")
+    @State
+    public static class PollReadyVsLinkingOffer {
+        final MpscChunkQueue<Integer> q = used(1);
+
+        @Actor
+        public void consumer(II_Result r) {
+            if (q.pollReady() != null) {
+                r.r1 = 1;
+            } else if (!q.armIdle()) {
+                r.r1 = 3;
+            } else {
+                q.awaitReady();
+                r.r1 = q.pollReady() != null ? 2 : 0;
+            }
+        }
+
+        @Actor
+        public void producer(II_Result r) {
+            r.r2 = q.offer(1) == MpscRing.OK_WAKE ? 1 : 0;
+        }
+    }
 }
