@@ -12,8 +12,8 @@ import java.util.concurrent.Executor;
  * ({@link io.flowrelay.internal.BufferedChannel#pollItemReady}, {@code hasItemReady}), never the
  * producers' word that every {@code tell} writes with a CAS. Reading that word on every look
  * pulled its cache line away from the sender at each message once the actor kept pace, and the
- * sender's next CAS had to take it back: T3 ran at 4–15 M messages/s in that state against
- * 22–38 with this (A/B, {@code CaseRounds T3.flowrelay 10}). Only the look before the loop
+ * sender's next CAS had to take it back: T3 ran at 5–9 M messages/s in most rounds in that state,
+ * against 22–38 with this (A/B, {@code CaseRounds T3.flowrelay 10}). Only the look before the loop
  * leaves reads the word ({@code hasItemReadyOrArm}: an item claimed but still being written is
  * waited for there, so that the next poll takes it).
  */
