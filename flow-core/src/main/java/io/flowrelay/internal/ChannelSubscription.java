@@ -4,7 +4,9 @@ import java.util.concurrent.Flow;
 
 /**
  * One subscriber of a channel: the kernel's delivery loop, fed by the channel's shared queues, so
- * that subscribers compete for items.
+ * that subscribers compete for items. It reads them as a consumer that has caught up should
+ * (ADR 0008 addendum): its turn takes what is ready without reading the producers' word, and only
+ * its look before leaving is definitive.
  *
  * @param <T> the item type
  */
@@ -19,7 +21,7 @@ final class ChannelSubscription<T> extends DeliveryLoop<T> {
 
     @Override
     protected T pollNext() {
-        return channel.pollItem();
+        return channel.pollItemReady();
     }
 
     @Override
@@ -29,7 +31,7 @@ final class ChannelSubscription<T> extends DeliveryLoop<T> {
 
     @Override
     protected boolean hasMoreBeforeLeaving() {
-        return channel.hasItemOrArm();
+        return channel.hasItemReadyOrArm();
     }
 
     @Override
