@@ -56,29 +56,24 @@ abstract class MpscQueueBase<E> extends MpscQueueBasePad2 implements ChannelBuff
      */
     @Override
     public final E poll() {
+        return take(false);
+    }
+
+    @Override
+    public final E pollReady() {
+        return take(true);
+    }
+
+    /** poll() ({@code ready} false) or pollReady(), through the consumer lock when consumers compete. */
+    private E take(boolean ready) {
         if (!sharedConsumers) {
-            return poll0(false);
+            return poll0(ready);
         }
         for (int spins = 0; !CONSUMER_LOCK.compareAndSet(this, 0, 1); spins++) {
             pause(spins); // the holder is a few instructions from letting go, unless it lost its CPU
         }
         try {
-            return poll0(false);
-        } finally {
-            CONSUMER_LOCK.setRelease(this, 0);
-        }
-    }
-
-    @Override
-    public final E pollReady() {
-        if (!sharedConsumers) {
-            return poll0(true);
-        }
-        for (int spins = 0; !CONSUMER_LOCK.compareAndSet(this, 0, 1); spins++) {
-            pause(spins);
-        }
-        try {
-            return poll0(true);
+            return poll0(ready);
         } finally {
             CONSUMER_LOCK.setRelease(this, 0);
         }

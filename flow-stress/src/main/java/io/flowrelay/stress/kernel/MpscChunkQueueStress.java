@@ -157,7 +157,8 @@ public final class MpscChunkQueueStress {
     /**
      * An actor's turn loop reads its mailbox with pollReady (the next slot only, never the
      * producers' word) and, before it sleeps, arms; when arming finds an item still being
-     * written it waits for it (awaitReady) and takes it. Racing one offer that claims a chunk's last slot (and links the next): the item is
+     * written it waits for it (awaitReady) and takes it. Racing one offer that claims a chunk's
+     * last slot (and links the next): the item is
      * taken at once, or after the arming found it, or the consumer sleeps and the offer is told
      * to wake it; never lost.
      */
@@ -173,14 +174,7 @@ public final class MpscChunkQueueStress {
 
         @Actor
         public void consumer(II_Result r) {
-            if (q.pollReady() != null) {
-                r.r1 = 1;
-            } else if (!q.armIdle()) {
-                r.r1 = 3;
-            } else {
-                q.awaitReady();
-                r.r1 = q.pollReady() != null ? 2 : 0;
-            }
+            r.r1 = MpscRingStress.takeReadyOrArm(q::pollReady, q::armIdle, q::awaitReady);
         }
 
         @Actor

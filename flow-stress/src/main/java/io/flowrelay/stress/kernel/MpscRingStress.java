@@ -15,6 +15,9 @@ import org.openjdk.jcstress.infra.results.II_Result;
 import org.openjdk.jcstress.infra.results.L_Result;
 import org.openjdk.jcstress.infra.results.ZI_Result;
 
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
@@ -27,6 +30,23 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 public final class MpscRingStress {
 
     private MpscRingStress() {
+    }
+
+    /**
+     * An actor's turn loop reading its mailbox, as one step for a jcstress actor: pollReady; if
+     * nothing, arm as before sleeping; if arming found a claim, awaitReady and pollReady again.
+     *
+     * @return 1 taken at once, 2 taken after arming found the claim, 3 armed (asleep), 0 lost
+     */
+    static int takeReadyOrArm(Supplier<Integer> pollReady, BooleanSupplier armIdle, Runnable awaitReady) {
+        if (pollReady.get() != null) {
+            return 1;
+        }
+        if (!armIdle.getAsBoolean()) {
+            return 3;
+        }
+        awaitReady.run();
+        return pollReady.get() != null ? 2 : 0;
     }
 
     /** A two-slot ring that has been used once: its IDLE bit (set in a new ring) is clear. */
@@ -195,14 +215,7 @@ public final class MpscRingStress {
 
         @Actor
         public void consumer(II_Result r) {
-            if (q.pollReady() != null) {
-                r.r1 = 1;
-            } else if (!q.armIdle()) {
-                r.r1 = 3;
-            } else {
-                q.awaitReady();
-                r.r1 = q.pollReady() != null ? 2 : 0;
-            }
+            r.r1 = takeReadyOrArm(q::pollReady, q::armIdle, q::awaitReady);
         }
 
         @Actor
