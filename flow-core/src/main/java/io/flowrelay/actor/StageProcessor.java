@@ -194,6 +194,11 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
         return loop.processed();
     }
 
+    /** Subscriptions of the output whose loops have not finished (for tests and diagnostics). */
+    int outputSubscribers() {
+        return output.subscriberCount();
+    }
+
     /** System shutdown: stop pulling from upstream, finish what is queued, complete downstream. */
     void beginShutdown() {
         input.close();

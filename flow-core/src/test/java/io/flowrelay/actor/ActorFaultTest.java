@@ -188,6 +188,7 @@ class ActorFaultTest {
         TestSubscriber<Integer> late = TestSubscriber.create();
         stage.subscribe(late); // the rest of the output, then the end
         late.awaitTerminal();
+        awaitHopsFinished(source, stage);
         List<Integer> left = new ArrayList<>();
         for (Integer v; (v = source.poll()) != null; ) {
             left.add(v);
@@ -252,6 +253,7 @@ class ActorFaultTest {
         between.awaitTerminal().assertCompleted();
         system.shutdown(ActorTestKit.WAIT).toCompletableFuture().get(ActorTestKit.WAIT_SECONDS, TimeUnit.SECONDS);
         dead.done.get(ActorTestKit.WAIT_SECONDS, TimeUnit.SECONDS);
+        awaitHopsFinished(source, first);
         List<Integer> all = new ArrayList<>(sink.items());
         all.addAll(between.items());
         for (DeadLetter d : dead.letters()) {
@@ -264,6 +266,20 @@ class ActorFaultTest {
         List<Integer> expected = new ArrayList<>(accepted);
         expected.sort(null);
         assertAccounted(expected, all, system, dead, "every accepted item delivered, dead-lettered or left in the source, exactly once");
+    }
+
+    /**
+     * Waits until the subscriptions that feed the stages have finished: the source's, and the
+     * one that {@code stage}'s output still had when its subscriber cancelled. A subscription may
+     * have taken an item just before its subscriber cancelled and still be on its way to deliver
+     * it (RS 2.8 allows that onNext): the item becomes a dead letter only when that onNext runs,
+     * which may be after the system has completed its dead letters (then it is in their count
+     * only). Until then it is in no list and no count.
+     */
+    static void awaitHopsFinished(Channel<Integer> source, Flow.Processor<Integer, Integer> stage) {
+        ActorTestKit.waitUntil(() -> source.subscriberCount() == 0, "the source's subscription to finish");
+        ActorTestKit.waitUntil(() -> ((StageProcessor<?, ?>) stage).outputSubscribers() == 0,
+                "the subscriptions of the stage's output to finish");
     }
 
     /**
