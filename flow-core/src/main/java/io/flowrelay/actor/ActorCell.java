@@ -4,7 +4,9 @@ import io.flowrelay.channel.ChannelClosedException;
 import io.flowrelay.channel.Overflow;
 import io.flowrelay.channel.SendResult;
 import io.flowrelay.internal.BufferedChannel;
+import io.flowrelay.internal.DefaultExecutor;
 import io.flowrelay.internal.Lazy;
+import io.flowrelay.internal.StartQueue;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -95,10 +97,18 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         this.loop = new ActorLoop(this, executor, d.throughput());
     }
 
-    /** Starts the turn loop: its first act is onSubscribe, which creates the behavior. */
+    /**
+     * Starts the turn loop: its first act is onSubscribe, which creates the behavior. On the shared
+     * pool, the first turns of new actors are submitted by a thread of the pool (StartQueue): a
+     * burst of spawns then wakes a pool thread about once, not once per actor.
+     */
     void start() {
         mailbox.attach(loop);
-        loop.start();
+        if (loop.executor() == DefaultExecutor.get()) {
+            loop.startVia(StartQueue.forDefaultExecutor());
+        } else {
+            loop.start();
+        }
     }
 
     // ------------------------------------------------------------------ ActorRef

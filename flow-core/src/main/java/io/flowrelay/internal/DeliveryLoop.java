@@ -42,7 +42,8 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
      * Implementation notes
      *
      * wip        — any thread increments it (request, cancel, wakeIfIdle, start); the thread that
-     *              moves it 0 -> 1 submits run() to the executor; only run() decrements it. While
+     *              moves it 0 -> 1 submits run() to the executor (startVia: hands that submission
+     *              to a StartQueue, which makes it from a thread of the pool); only run() decrements it. While
      *              wip != 0 exactly one run() is scheduled or running: it alone touches downstream.
      * requested  — request() adds (CAS, capped), run() subtracts what it delivered (CAS, floored),
      *              cancel() swaps in Demand.CANCELLED. Never changes again once CANCELLED.
@@ -209,6 +210,22 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
         schedule();
     }
 
+    /**
+     * {@link #start()} for a loop on the pool that {@code queue} serves: takes wip as start() does,
+     * and leaves the submission of the first turn to the queue, which makes it from a thread of
+     * the pool (see {@link StartQueue}). Call once, instead of start().
+     */
+    public final void startVia(StartQueue queue) {
+        if ((int) WIP.getAndAdd(this, 1) == 0) {
+            queue.enqueue(this);
+        }
+    }
+
+    /** For {@link StartQueue}: submits the first turn that {@link #startVia} left to it (this loop's wip is taken). */
+    final void submitFirstTurn() {
+        submit();
+    }
+
     @Override
     public final void request(long n) {
         if (n <= 0L) {
@@ -237,6 +254,11 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
     /** {@code true} once cancelled, by the subscriber or by a failure in delivery. */
     public final boolean cancelled() {
         return requested == Demand.CANCELLED;
+    }
+
+    /** Where the loop runs. */
+    public final Executor executor() {
+        return executor;
     }
 
     /** Outstanding demand (for diagnostics and routing decisions). */
