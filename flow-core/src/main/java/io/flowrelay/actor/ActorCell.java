@@ -98,13 +98,15 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     }
 
     /**
-     * Starts the turn loop: its first act is onSubscribe, which creates the behavior. On the shared
-     * pool, the first turns of new actors are submitted by a thread of the pool (StartQueue): a
-     * burst of spawns then wakes a pool thread about once, not once per actor.
+     * Starts the turn loop: its first act is onSubscribe, which creates the behavior. Spawned from
+     * outside the shared pool, onto it, the first turn is submitted by a thread of the pool
+     * (StartQueue): a burst of spawns then wakes a pool thread only when the queue's task has
+     * gone idle, not once per actor. A spawn from a thread of the pool (a child spawned in a
+     * turn) submits its own first turn: that is already a push onto the thread's own queue.
      */
     void start() {
         mailbox.attach(loop);
-        if (loop.executor() == DefaultExecutor.get()) {
+        if (loop.executor() == DefaultExecutor.get() && !DefaultExecutor.isDefaultThread()) {
             loop.startVia(StartQueue.forDefaultExecutor());
         } else {
             loop.start();

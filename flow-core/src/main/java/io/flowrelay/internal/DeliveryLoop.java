@@ -43,7 +43,8 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
      *
      * wip        — any thread increments it (request, cancel, wakeIfIdle, start); the thread that
      *              moves it 0 -> 1 submits run() to the executor (startVia: hands that submission
-     *              to a StartQueue, which makes it from a thread of the pool); only run() decrements it. While
+     *              to a StartQueue, which makes it from a thread of the pool, or, once the pool
+     *              refused the queue's task, by whoever holds the loop); only run() decrements it. While
      *              wip != 0 exactly one run() is scheduled or running: it alone touches downstream.
      * requested  — request() adds (CAS, capped), run() subtracts what it delivered (CAS, floored),
      *              cancel() swaps in Demand.CANCELLED. Never changes again once CANCELLED.
@@ -224,6 +225,11 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
     /** For {@link StartQueue}: submits the first turn that {@link #startVia} left to it (this loop's wip is taken). */
     final void submitFirstTurn() {
         submit();
+    }
+
+    /** For {@link StartQueue}: the first turn could not be submitted at all; fails the subscriber as a refusal does. */
+    final void refuseFirstTurn(RejectedExecutionException ex) {
+        rejected(ex);
     }
 
     @Override

@@ -90,6 +90,36 @@ class StartQueueTest {
         before.assertNotTerminated();
     }
 
+    @Test
+    void aLoopTheExecutorThrowsOnFailsAndTheQueueGoesOn() throws Exception {
+        java.util.Queue<Throwable> uncaught = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        ForkJoinPool pool = new ForkJoinPool(2, ForkJoinPool.defaultForkJoinWorkerThreadFactory, (t, e) -> uncaught.add(e), true);
+        try {
+            java.util.concurrent.atomic.AtomicBoolean throwOnce = new java.util.concurrent.atomic.AtomicBoolean(true);
+            IllegalStateException boom = new IllegalStateException("cannot submit");
+            java.util.concurrent.Executor executor = task -> {
+                if (task instanceof DeliveryLoopTest.QueueLoop && throwOnce.getAndSet(false)) {
+                    throw boom;
+                }
+                pool.execute(task);
+            };
+            StartQueue queue = new StartQueue(executor);
+            TestSubscriber<Integer> failed = TestSubscriber.create();
+            new DeliveryLoopTest.QueueLoop(failed, executor, 16).startVia(queue);
+            Throwable e = failed.awaitTerminal().errors().get(0);
+            assertInstanceOf(RejectedExecutionException.class, e);
+            assertEquals(boom, e.getCause());
+            TestSubscriber<Integer> next = TestSubscriber.create();
+            DeliveryLoopTest.QueueLoop loop = new DeliveryLoopTest.QueueLoop(next, executor, 16);
+            loop.startVia(queue);
+            loop.emit(7);
+            assertEquals(List.of(7), next.awaitCount(1).items(), "the queue still runs");
+            io.flowrelay.test.Await.until(() -> uncaught.contains(boom), "the error at the pool thread's handler");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /**
      * The race of a start with the pool's refusal of the queue (the Dekker pair on
      * {@code refused}): each loop starts, normally or with the refusal, and none is left in the

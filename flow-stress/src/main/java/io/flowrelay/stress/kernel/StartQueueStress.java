@@ -12,7 +12,6 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.I_Result;
 
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
@@ -47,7 +46,7 @@ public final class StartQueueStress {
 
         @Actor
         public void refusal() {
-            queue.onError(new RejectedExecutionException("the pool was shut down"));
+            queue.poolRefused();
         }
 
         @Arbiter
