@@ -16,9 +16,9 @@ import java.util.concurrent.RejectedExecutionException;
  * unbounded channel, whose one subscription (the kernel's delivery loop, on the same pool)
  * submits each loop it takes; the subscription itself is woken only when it has gone idle (it
  * spins a little for the next spawn, but gives its thread way to the first turns it submitted
- * when every thread of the pool is busy: then the next spawn wakes it again). Each loop's first turn is still a task of
- * its own, run by whichever thread of the pool takes it, as before: a slow actor setup holds up
- * no other actor's start. Spawning a million idle actors, with the collector kept out of the way
+ * when every thread of the pool is busy: then the next spawn wakes it again). Each loop's first
+ * turn is still a task of its own, run by whichever thread of the pool takes it, as before: a
+ * slow actor setup holds up no other actor's start. Spawning a million idle actors, with the collector kept out of the way
  * (a 4 GiB young generation), took 0.26–0.48 s instead of 0.51–0.70 s (docs/benchmarks.md, T7).
  *
  * <p>A loop given here has had its {@code wip} taken ({@link DeliveryLoop#startVia}), exactly as
@@ -30,9 +30,8 @@ import java.util.concurrent.RejectedExecutionException;
  * the queue; a shut-down pool refuses it too, and its subscriber gets the
  * {@code RejectedExecutionException}. Dekker pair on {@code refused}: {@link #enqueue} sends
  * (the buffer's claim CAS is a full fence), then reads it; {@link #poolRefused} sets it,
- * fences, then drains. One of the two sees the other's loop, and the
- * drains are serialised ({@link BufferedChannel#drainRemaining}); jcstress
- * {@code StartQueueStress}.
+ * fences, then drains. One of the two sees the other's loop, and the drains are serialised
+ * ({@link BufferedChannel#drainRemaining}); jcstress {@code StartQueueStress}.
  */
 public final class StartQueue {
 

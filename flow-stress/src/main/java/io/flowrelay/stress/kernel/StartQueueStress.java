@@ -18,8 +18,9 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * {@link StartQueue}: the first turns of new loops (spawned actors) run from one task of the
- * pool. If the pool refuses that task, the queue hands every loop back to the pool on its own.
+ * {@link StartQueue}: the first turns of new loops (spawned actors) are submitted by one task of
+ * the pool. If the pool refuses that task, the queue hands every loop back, to be submitted on
+ * its own.
  */
 public final class StartQueueStress {
 
@@ -27,16 +28,23 @@ public final class StartQueueStress {
     }
 
     @JCStressTest
-    @Description("A start races the pool's refusal of the queue's task (onError): the loop is handed back to the pool exactly once, never left in the queue.")
+    @Description("A start races the pool's refusal of the queue's task (poolRefused): the loop is submitted exactly once, never left in the queue.")
     @Outcome(id = "1", expect = ACCEPTABLE, desc = "submitted once: by the start itself, or by the refusal's drain")
     @Outcome(id = "0", expect = FORBIDDEN, desc = "stranded: the loop stayed in a queue nobody runs")
     @Outcome(expect = FORBIDDEN, desc = "submitted more than once")
     @State
     public static class StartVsRefusal {
         final AtomicInteger submitted = new AtomicInteger();
-        final Executor pool = task -> submitted.incrementAndGet();
-        /** The queue's own task never runs: only the refusal's drain or the start may hand the loop on. */
-        final StartQueue queue = new StartQueue(task -> { });
+        /**
+         * Runs nothing: the queue's own task never runs, so only the refusal's drain or the start
+         * may hand the loop on; counts the loop's submissions.
+         */
+        final Executor pool = task -> {
+            if (task instanceof QueueLoop) {
+                submitted.incrementAndGet();
+            }
+        };
+        final StartQueue queue = new StartQueue(pool);
         final QueueLoop<Integer> loop = new QueueLoop<>(SignalLog.unbounded(), pool, 16);
 
         @Actor
