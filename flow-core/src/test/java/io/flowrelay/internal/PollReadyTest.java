@@ -100,12 +100,7 @@ class PollReadyTest {
                         continue;
                     }
                     armed = false;
-                    int p = (int) (v >>> 32);
-                    long seq = v & 0xFFFF_FFFFL;
-                    if (seq != last[p] + 1) {
-                        throw new AssertionError("producer " + p + ": " + seq + " after " + last[p]);
-                    }
-                    last[p] = seq;
+                    MpscChunkQueueTest.takeInProducerOrder(last, v);
                     taken++;
                 }
             });
