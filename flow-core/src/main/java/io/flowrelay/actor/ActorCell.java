@@ -37,6 +37,18 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
      * kernel's delivery loop (ActorLoop) with unbounded demand; its onNext is this.onNext. So the
      * actor runs one message at a time on its dispatcher, `throughput` per turn.
      *
+     * mailbox    — made by the first tell, not at spawn (an actor that was never told anything
+     *              holds no channel): null -> a channel with the loop attached (CAS; the losers'
+     *              channels are garbage), or null -> UNOPENED_CLOSED (CAS) when the actor stops or
+     *              is closed before any message came: a shared channel, closed and empty, so a
+     *              later tell finds it closed (dead letters) and the loop finds it exhausted.
+     *              Nobody attaches to, drains or counts into UNOPENED_CLOSED. The loop reads the
+     *              field per poll; null there is an empty mailbox. No lost wake-up: the loop takes
+     *              its wip to 0 (full fence) before it reads the field and leaves; a tell installs
+     *              the channel (CAS) before it offers, and a channel's first ring asks the first
+     *              offer to wake its consumer (MpscRing's IDLE bit set from the start), which reads
+     *              the loop's wip after its claim (CAS).
+     *
      * Written only on the actor's turn (the loop thread of the moment, serialised by the loop's wip):
      *   behavior, incarnation, paused; in Extras restartGen, budget, deferred; the loop's processed
      *   count (CountingLoop, published per turn: no per-message write lands on this object, whose
@@ -61,6 +73,9 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     static final int TERMINATED = 2;
 
     private static final Object NO_MESSAGE = new Object();
+
+    /** The mailbox of every actor that ended or was closed before its first message (see the notes). */
+    static final BufferedChannel<Object> UNOPENED_CLOSED = closedChannel();
     private static final CompletableFuture<Void> ENDED = CompletableFuture.completedFuture(null);
 
     final ActorSystemImpl sys;
@@ -68,7 +83,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     final String name;
     private final Supplier<? extends Behavior<M>> factory;
     final ActorOptions options;
-    final BufferedChannel<Object> mailbox;
+    private volatile BufferedChannel<Object> mailbox; // null until the first tell (see the notes)
     private final ActorLoop loop;
     // created on first use (CAS null -> value), so that an idle actor holds none of them
     private volatile ConcurrentLinkedQueue<Object> systemQueue;
@@ -88,13 +103,12 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         this.name = name;
         this.factory = factory;
         this.options = options;
-        Dispatcher d = options.dispatcher() != null ? options.dispatcher() : sys.defaultDispatcher;
-        Executor executor = d.assign();
-        Mailbox m = options.mailbox();
-        this.mailbox = new BufferedChannel<>(m.capacity(), m.overflow(), m.overflow() == Overflow.DROP_NEWEST
-                || m.overflow() == Overflow.DROP_OLDEST ? this::onDropped : null, executor, d.throughput(),
-                1, true);
-        this.loop = new ActorLoop(this, executor, d.throughput());
+        Dispatcher d = dispatcher();
+        this.loop = new ActorLoop(this, d.assign(), d.throughput());
+    }
+
+    private Dispatcher dispatcher() {
+        return options.dispatcher() != null ? options.dispatcher() : sys.defaultDispatcher;
     }
 
     /**
@@ -105,7 +119,6 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
      * turn) submits its own first turn: that is already a push onto the thread's own queue.
      */
     void start() {
-        mailbox.attach(loop);
         if (loop.executor() == DefaultExecutor.get() && !DefaultExecutor.isDefaultThread()) {
             loop.startVia(StartQueue.forDefaultExecutor());
         } else {
@@ -126,6 +139,36 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     }
 
     // ------------------------------------------------------------------ lazily created parts
+
+    /** The mailbox: {@code null} until the first tell, {@link #UNOPENED_CLOSED} if closed before (see the notes). */
+    BufferedChannel<Object> mailbox() {
+        return mailbox;
+    }
+
+    /** The first tell: makes the mailbox, the loop attached, unless another tell or the end came first. */
+    private BufferedChannel<Object> openMailbox() {
+        Mailbox m = options.mailbox();
+        Dispatcher d = dispatcher();
+        BufferedChannel<Object> fresh = new BufferedChannel<>(m.capacity(), m.overflow(), m.overflow() == Overflow.DROP_NEWEST
+                || m.overflow() == Overflow.DROP_OLDEST ? this::onDropped : null, loop.executor(), d.throughput(), 1, true);
+        fresh.attach(loop);
+        @SuppressWarnings("unchecked")
+        BufferedChannel<Object> won = (BufferedChannel<Object>) MAILBOX.compareAndExchange(this, null, fresh);
+        return won == null ? fresh : won;
+    }
+
+    /**
+     * Closes the mailbox: no message gets in any more. One never opened becomes
+     * {@link #UNOPENED_CLOSED}: then nothing schedules the loop (a channel's close wakes its
+     * consumer), and {@code true} says so.
+     */
+    private boolean shutMailbox() {
+        if (mailbox == null && MAILBOX.compareAndSet(this, null, UNOPENED_CLOSED)) {
+            return true;
+        }
+        mailbox.close(); // a tell opened it meanwhile, or it was open
+        return false;
+    }
 
     private Extras extras() {
         Extras x = extras;
@@ -171,7 +214,11 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     @Override
     public SendResult tell(M message) {
         Objects.requireNonNull(message, "message");
-        SendResult r = mailbox.trySend(message);
+        BufferedChannel<Object> mb = mailbox;
+        if (mb == null) {
+            mb = openMailbox();
+        }
+        SendResult r = mb.trySend(message);
         if (r == SendResult.OK) {
             if (state == TERMINATED) { // the offer was fenced in published(): see the notes
                 drainLeftovers();
@@ -187,7 +234,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
             return SendResult.FULL;
         }
         try {
-            mailbox.send(message); // BLOCK: wait for room
+            mb.send(message); // BLOCK: wait for room
             VarHandle.fullFence();
             if (state == TERMINATED) {
                 drainLeftovers();
@@ -215,7 +262,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     @Override
     public MailboxStats stats() {
         Extras x = extras;
-        return new MailboxStats(mailbox.size(), loop.processed(), x != null ? x.dropped : 0L, x != null ? x.deadLettered : 0L);
+        return new MailboxStats(depth(), loop.processed(), x != null ? x.dropped : 0L, x != null ? x.deadLettered : 0L);
     }
 
     @Override
@@ -256,7 +303,9 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
 
     /** Graceful: no new messages, the queued ones are still handled, then the actor stops. */
     void closeMailbox() {
-        mailbox.close();
+        if (shutMailbox()) {
+            loop.schedule(); // to see the end (a schedule before start() is harmless: start finds wip taken)
+        }
     }
 
     // ------------------------------------------------------------------ ActorContext (actor thread)
@@ -404,7 +453,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
             x.stopCause = throwable;
         }
         state = STOPPING;
-        mailbox.close();
+        shutMailbox(); // the loop has ended: nothing to schedule
         onComplete();
     }
 
@@ -627,16 +676,27 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         }
         state = STOPPING;
         paused = false; // drain the rest to dead letters
-        mailbox.close();
+        shutMailbox(); // on the turn: the loop looks for the end before it leaves
     }
 
     int depth() {
-        return mailbox.size();
+        BufferedChannel<Object> mb = mailbox;
+        return mb == null ? 0 : mb.size();
     }
 
     /** After the loop has ended: whatever is still in the mailbox goes to dead letters. Any thread, one at a time. */
     private void drainLeftovers() {
-        mailbox.drainRemaining(o -> sys.deadLetter(this, o, DeadLetter.Reason.STOPPED, stopCause()));
+        BufferedChannel<Object> mb = mailbox;
+        if (mb == null || mb == UNOPENED_CLOSED) {
+            return; // no tell ever got in
+        }
+        mb.drainRemaining(o -> sys.deadLetter(this, o, DeadLetter.Reason.STOPPED, stopCause()));
+    }
+
+    private static BufferedChannel<Object> closedChannel() {
+        BufferedChannel<Object> c = new BufferedChannel<>(2, Overflow.FAIL, null, Runnable::run, 1, 1, true);
+        c.close();
+        return c;
     }
 
     static void rethrowFatal(Throwable ex) {
@@ -750,12 +810,14 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         }
     }
 
+    private static final VarHandle MAILBOX;
     private static final VarHandle SYSTEM_QUEUE;
     private static final VarHandle EXTRAS;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
+            MAILBOX = l.findVarHandle(ActorCell.class, "mailbox", BufferedChannel.class);
             SYSTEM_QUEUE = l.findVarHandle(ActorCell.class, "systemQueue", ConcurrentLinkedQueue.class);
             EXTRAS = l.findVarHandle(ActorCell.class, "extras", Extras.class);
         } catch (ReflectiveOperationException e) {

@@ -1,5 +1,7 @@
 package io.flowrelay.actor;
 
+import io.flowrelay.internal.BufferedChannel;
+
 import java.util.concurrent.Executor;
 
 /**
@@ -33,22 +35,32 @@ final class ActorLoop extends CountingLoop {
         if (s != null) {
             return s;
         }
-        return cell.paused ? null : cell.mailbox.pollItemReady(); // see the class notes
+        BufferedChannel<Object> m = cell.mailbox();
+        return cell.paused || m == null ? null : m.pollItemReady(); // see the class notes
     }
 
     @Override
     protected boolean hasMore() {
-        return noSystemMessage() ? !cell.paused && cell.mailbox.hasItemReady() : true;
+        if (!noSystemMessage()) {
+            return true;
+        }
+        BufferedChannel<Object> m = cell.mailbox();
+        return !cell.paused && m != null && m.hasItemReady();
     }
 
     @Override
     protected boolean hasMoreBeforeLeaving() {
-        return noSystemMessage() ? !cell.paused && cell.mailbox.hasItemReadyOrArm() : true;
+        if (!noSystemMessage()) {
+            return true;
+        }
+        BufferedChannel<Object> m = cell.mailbox(); // null: the first tell will wake us (ActorCell's notes)
+        return !cell.paused && m != null && m.hasItemReadyOrArm();
     }
 
     @Override
     protected boolean isExhausted() {
-        return cell.mailbox.isExhausted() && noSystemMessage();
+        BufferedChannel<Object> m = cell.mailbox();
+        return m != null && m.isExhausted() && noSystemMessage();
     }
 
     private boolean noSystemMessage() {
@@ -63,11 +75,17 @@ final class ActorLoop extends CountingLoop {
 
     @Override
     protected void onDelivered(long n) {
-        cell.mailbox.consumed(n);
+        BufferedChannel<Object> m = cell.mailbox();
+        if (m != null && m != ActorCell.UNOPENED_CLOSED) {
+            m.consumed(n);
+        }
     }
 
     @Override
     protected void onFinished() {
-        cell.mailbox.detach(this);
+        BufferedChannel<Object> m = cell.mailbox();
+        if (m != null && m != ActorCell.UNOPENED_CLOSED) {
+            m.detach(this);
+        }
     }
 }

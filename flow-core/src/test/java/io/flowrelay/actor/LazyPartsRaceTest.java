@@ -3,17 +3,29 @@ package io.flowrelay.actor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.flowrelay.channel.Overflow;
+import io.flowrelay.channel.SendResult;
+
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The parts of an actor made on first use race with its end: a termination future asked for while
  * the actor ends, and a watch registered while the watched actor stops, must each still see the
  * end, exactly once (ActorCell: CAS install of the termination future vs getAndSet(ENDED); put
- * into the lazily made watcher map vs the end's read of it).
+ * into the lazily made watcher map vs the end's read of it). And the mailbox itself, made by the
+ * first tell: first tells race each other (one channel wins, every message lands in it) and the
+ * actor's stop or close (CAS null -> the shared closed mailbox): each message is handled or goes
+ * to dead letters, exactly once, and the actor ends.
  */
 class LazyPartsRaceTest {
 
@@ -80,6 +92,115 @@ class LazyPartsRaceTest {
             // watcher after the first one makes it visible before we count
             ActorTestKit.get(watcher.<Boolean>ask(r -> r, Duration.ofSeconds(5)));
             assertEquals(1, signals.get(), "Terminated signals for " + target.path());
+        }
+    }
+
+    @Test
+    void anIdleActorHoldsNoMailboxUntilItsFirstMessage() {
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicInteger handled = new AtomicInteger();
+        ActorRef<String> ref = system.spawn("idle", () -> {
+            started.countDown();
+            return (ctx, m) -> {
+                handled.incrementAndGet();
+                return Behaviors.same();
+            };
+        });
+        ActorTestKit.await(started, "the first turn");
+        ActorCell<?> cell = (ActorCell<?>) ref;
+        assertNull(cell.mailbox(), "a mailbox before any message");
+        assertEquals(0, ref.stats().depth());
+        assertEquals(SendResult.OK, ref.tell("m"));
+        assertNotNull(cell.mailbox());
+        ActorTestKit.waitUntil(() -> ref.stats().processed() == 1L, "the first message counted as processed");
+        assertEquals(1, handled.get());
+    }
+
+    @Test
+    void anActorStoppedBeforeItsFirstMessageEndsAndDeadLettersLaterOnes() {
+        DeadLetterCollector dead = ActorTestKit.deadLetters(system);
+        ActorRef<String> ref = system.spawn("never-told", () -> (ctx, m) -> Behaviors.same());
+        ((ActorCell<?>) ref).stop();
+        ActorTestKit.awaitTerminated(ref);
+        assertSame(ActorCell.UNOPENED_CLOSED, ((ActorCell<?>) ref).mailbox());
+        assertEquals(SendResult.CLOSED, ref.tell("late"));
+        assertEquals("late", dead.await(DeadLetterCollector.of(ref, DeadLetter.Reason.STOPPED), 1).get(0).message());
+        assertEquals(0, ActorCell.UNOPENED_CLOSED.size(), "the shared closed mailbox stays empty");
+    }
+
+    @Test
+    void aDroppingMailboxMadeByTheFirstTellStillReportsItsDrops() {
+        DeadLetterCollector dead = ActorTestKit.deadLetters(system);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger handled = new AtomicInteger();
+        ActorRef<Integer> ref = system.spawn("dropper", () -> (ctx, m) -> {
+            ActorTestKit.await(release, "the test's release");
+            handled.incrementAndGet();
+            return Behaviors.same();
+        }, ActorOptions.defaults().mailbox(Mailbox.bounded(2, Overflow.DROP_NEWEST)));
+        for (int i = 0; i < 10; i++) {
+            assertEquals(SendResult.OK, ref.tell(i));
+        }
+        release.countDown();
+        ActorTestKit.waitUntil(() -> handled.get() + ref.stats().dropped() == 10, "10 handled or dropped");
+        assertTrue(ref.stats().dropped() >= 7, "at most one in the turn and two queued: " + ref.stats());
+        assertEquals((int) ref.stats().dropped(), dead.await(DeadLetterCollector.of(ref, DeadLetter.Reason.DROPPED), (int) ref.stats().dropped()).size());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void firstTellsFromFourThreadsAllLandInOneMailbox() {
+        int senders = 4;
+        for (int i = 0; i < ROUNDS; i++) {
+            AtomicInteger handled = new AtomicInteger();
+            ActorRef<Object> ref = system.spawn("first" + i, () -> (ctx, m) -> {
+                if (m instanceof ActorRef<?> replyTo) {
+                    ((ActorRef<Object>) replyTo).tell(handled.get()); // behind every message queued before the ask
+                } else {
+                    handled.incrementAndGet();
+                }
+                return Behaviors.same();
+            });
+            ActorTestKit.race(senders, id -> assertEquals(SendResult.OK, ref.tell(id)));
+            Object seen = ActorTestKit.get(ref.<Object>ask(r -> r, Duration.ofSeconds(5)));
+            assertEquals(senders, seen, "messages handled by " + ref.path() + " before the ask");
+            ((ActorCell<?>) ref).stop();
+        }
+    }
+
+    @Test
+    void aFirstTellRacingTheActorsStopOrCloseIsHandledOrDeadLetteredOnce() {
+        DeadLetterCollector dead = ActorTestKit.deadLetters(system);
+        AtomicInteger[] handled = new AtomicInteger[ROUNDS];
+        List<ActorRef<String>> refs = new ArrayList<>();
+        for (int i = 0; i < ROUNDS; i++) {
+            AtomicInteger count = handled[i] = new AtomicInteger();
+            ActorRef<String> ref = system.spawn("raced" + i, () -> (ctx, m) -> {
+                count.incrementAndGet();
+                return Behaviors.same();
+            });
+            refs.add(ref);
+            ActorCell<?> cell = (ActorCell<?>) ref;
+            boolean graceful = (i & 1) == 0;
+            ActorTestKit.race(2, id -> {
+                if (id == 0) {
+                    ref.tell("m");
+                } else if (graceful) {
+                    cell.closeMailbox();
+                } else {
+                    cell.stop();
+                }
+            });
+            ActorTestKit.awaitTerminated(ref); // its turns are over: its count is final
+        }
+        // every round's dead letter was published before its round ended: one published now comes after all of them
+        assertEquals(SendResult.CLOSED, refs.get(0).tell("flush"), "a tell to an ended actor");
+        dead.await(d -> "flush".equals(d.message()), 1);
+        for (int i = 0; i < ROUNDS; i++) {
+            ActorRef<String> ref = refs.get(i);
+            int deadHere = dead.matching(d -> d.recipient() == ref && "m".equals(d.message())).size();
+            assertEquals(1, handled[i].get() + deadHere, ref.path() + ((i & 1) == 0 ? " (closed)" : " (stopped)")
+                    + ": handled " + handled[i].get() + ", dead letters " + deadHere);
         }
     }
 }
