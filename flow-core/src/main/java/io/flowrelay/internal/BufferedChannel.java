@@ -790,7 +790,11 @@ public final class BufferedChannel<T> implements Channel<T> {
     @Override
     public void subscribe(Flow.Subscriber<? super T> subscriber) {
         Objects.requireNonNull(subscriber, "subscriber"); // RS 1.9
-        ChannelSubscription<T> s = new ChannelSubscription<>(this, subscriber);
+        subscribe(new ChannelSubscription<>(this, subscriber));
+    }
+
+    /** Attaches and starts a subscription made for this channel (a subclass of the kernel's: {@link StartQueue}). */
+    void subscribe(ChannelSubscription<T> s) {
         attach(s);
         s.start();
     }

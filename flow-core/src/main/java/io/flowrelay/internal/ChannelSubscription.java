@@ -10,7 +10,7 @@ import java.util.concurrent.Flow;
  *
  * @param <T> the item type
  */
-final class ChannelSubscription<T> extends DeliveryLoop<T> {
+sealed class ChannelSubscription<T> extends DeliveryLoop<T> permits StartQueue.Turns {
 
     private final BufferedChannel<T> channel;
 

@@ -166,6 +166,18 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
     }
 
     /**
+     * {@code true} if an idle spin on a ForkJoinPool ends as soon as a task waits while every
+     * worker is busy, to give that task its thread (see idleSpin). {@code false} for a loop whose
+     * waiting tasks are mostly its own submissions, which another worker may take
+     * ({@link StartQueue}): it spins its full time for its next item, and its producer, which
+     * would have to wake it from outside the pool, does not. Read when a spin starts. By default
+     * {@code true}.
+     */
+    protected boolean givesWayToWaitingWork() {
+        return true;
+    }
+
+    /**
      * {@code false} if the items of this loop usually come another way while it is idle (a
      * producer that delivers inline to an idle loop, {@link #acquireInline}): the loop then
      * leaves as soon as it finds nothing, without the idle spin (see idleSpin), and a request
@@ -551,7 +563,8 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
      * for the woken thread (tens of microseconds on these machines). On a ForkJoinPool the loop
      * spins up to {@value #IDLE_SPIN_NANOS} ns if it gets one of the {@link SpinSlots#LOOPS}, until a
      * task waits in the pool while every worker is busy; without a slot, or on other executors (whose queues we
-     * cannot see), only {@value #IDLE_SPINS} rounds. It looks at
+     * cannot see), only {@value #IDLE_SPINS} rounds (a loop that does not give way,
+     * {@link #givesWayToWaitingWork()}, spins on while tasks wait). It looks at
      * the source in each of the first {@value #IDLE_LOOK_ALWAYS} rounds (a reply to what the loop
      * just delivered comes within a microsecond), then only every {@value #IDLE_LOOK_EVERY} rounds:
      * each look reads what producers write, and a consumer that reads it all the time slows the
@@ -568,6 +581,7 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
             return false;
         }
         boolean onPool = executor instanceof ForkJoinPool;
+        boolean givesWay = onPool && givesWayToWaitingWork();
         boolean shared = readByMany();
         int always = shared ? 0 : IDLE_LOOK_ALWAYS;
         int everyMask = (shared ? SHARED_LOOK_EVERY : IDLE_LOOK_EVERY) - 1;
@@ -587,7 +601,7 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
                 if (!every) {
                     continue;
                 }
-                if (onPool && workWaiting() && !poolHasRoom()) {
+                if (givesWay && workWaiting() && !poolHasRoom()) {
                     return false; // a task waits and every worker is busy: give it our thread
                 }
                 if (!onPool || (!longSpin && !(longSpin = SpinSlots.LOOPS.tryAcquire()))) {

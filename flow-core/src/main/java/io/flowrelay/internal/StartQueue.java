@@ -14,9 +14,9 @@ import java.util.concurrent.RejectedExecutionException;
  * A thread of the pool that submits puts the task on its own queue instead, and wakes another
  * thread only when that queue was empty: once per burst. Here a spawn sends its loop to an
  * unbounded channel, whose one subscription (the kernel's delivery loop, on the same pool)
- * submits each loop it takes; the subscription itself is woken only when it has gone idle (it
- * spins a little for the next spawn, but gives its thread way to the first turns it submitted
- * when every thread of the pool is busy: then the next spawn wakes it again). Each loop's first
+ * submits each loop it takes; the subscription itself is woken only when it has gone idle: it
+ * spins for the next spawn (DeliveryLoop's idle spin) without giving its thread way to the first
+ * turns it submitted, which the pool's other threads take ({@link Turns}). Each loop's first
  * turn is still a task of its own, run by whichever thread of the pool takes it, as before: a
  * slow actor setup holds up no other actor's start. Spawning a million idle actors, with the collector kept out of the way
  * (a 4 GiB young generation), took 0.26–0.48 s instead of 0.51–0.70 s (docs/benchmarks.md, T7).
@@ -50,7 +50,7 @@ public final class StartQueue {
     public StartQueue(Executor executor) {
         this.executor = executor;
         this.pending = new BufferedChannel<>(Integer.MAX_VALUE, Overflow.BLOCK, null, executor, BATCH, 1, true);
-        pending.subscribe(new Submitter());
+        pending.subscribe(new Turns(pending, new Submitter()));
     }
 
     /** The queue of the shared default pool ({@link DefaultExecutor}), which is never shut down. */
@@ -121,6 +121,25 @@ public final class StartQueue {
         @Override
         public void onComplete() {
             // the channel is never closed
+        }
+    }
+
+    /**
+     * The subscription that runs the Submitter: a channel subscription that, idle, spins for the
+     * next spawn even while the first turns it submitted wait on its thread's queue. The pool's
+     * other threads take them from there; giving way to them instead left the subscription idle
+     * after almost every batch in a burst of spawns, and the next spawn woke it again with a
+     * submission from outside the pool ({@code LockSupport.unpark}): the very cost this queue
+     * is for. After its spin (at most DeliveryLoop's idle spin time) it leaves as any loop does.
+     */
+    static final class Turns extends ChannelSubscription<DeliveryLoop<?>> {
+        Turns(BufferedChannel<DeliveryLoop<?>> pending, Flow.Subscriber<? super DeliveryLoop<?>> submitter) {
+            super(pending, submitter);
+        }
+
+        @Override
+        protected boolean givesWayToWaitingWork() {
+            return false;
         }
     }
 

@@ -164,4 +164,34 @@ class StartQueueTest {
             pool.shutdownNow();
         }
     }
+
+    /**
+     * The queue's task does not give its thread way to the first turns it submitted while it
+     * spins for more (StartQueue.Turns); on a pool of one thread nobody else can take them, so
+     * they run only once the spin ends. Each must run: the spin is bounded, and the task leaves.
+     * A start that comes later wakes the queue again.
+     */
+    @Test
+    void onAPoolOfOneThreadTheFirstTurnsRunAfterTheQueuesSpin() throws Exception {
+        ForkJoinPool pool = new ForkJoinPool(1);
+        try {
+            StartQueue queue = new StartQueue(pool);
+            for (int burst = 0; burst < 3; burst++) {
+                List<TestSubscriber<Integer>> subs = new ArrayList<>();
+                for (int i = 0; i < 1_000; i++) {
+                    TestSubscriber<Integer> s = TestSubscriber.create();
+                    subs.add(s);
+                    DeliveryLoopTest.QueueLoop loop = new DeliveryLoopTest.QueueLoop(s, pool, 16);
+                    loop.startVia(queue);
+                    loop.emit(i);
+                }
+                for (int i = 0; i < subs.size(); i++) {
+                    assertEquals(List.of(i), subs.get(i).awaitCount(1).assertNoViolations().items(), "burst " + burst);
+                }
+                io.flowrelay.test.Await.until(pool::isQuiescent, "the pool's thread idle between bursts");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
