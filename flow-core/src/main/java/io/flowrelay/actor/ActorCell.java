@@ -18,7 +18,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -64,7 +63,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
      *
      * A tell that races with the mailbox's close can enqueue after the loop's last look at the
      * mailbox (the channel checks CLOSED, then offers; the loop checks CLOSED, then emptiness).
-     * Dekker pair: the tell offers, fences (published()), then reads state; onComplete writes
+     * Dekker pair: the tell offers (its claim CAS is a full fence), then reads state; onComplete writes
      * state = TERMINATED, fences, then drains. One of them finds the message: dead letters.
      */
 
@@ -158,16 +157,17 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     }
 
     /**
-     * Closes the mailbox: no message gets in any more. One never opened becomes
-     * {@link #UNOPENED_CLOSED}: then nothing schedules the loop (a channel's close wakes its
-     * consumer), and {@code true} says so.
+     * Closes the mailbox, from any thread: no message gets in any more. One never opened becomes
+     * {@link #UNOPENED_CLOSED}, and the loop is scheduled to see the end, as a channel's close
+     * wakes its consumer (on the turn, or on a loop that has ended, that schedule runs nothing; one
+     * before start() is harmless: start finds wip taken).
      */
-    private boolean shutMailbox() {
+    private void shutMailbox() {
         if (mailbox == null && MAILBOX.compareAndSet(this, null, UNOPENED_CLOSED)) {
-            return true;
+            loop.schedule();
+            return;
         }
         mailbox.close(); // a tell opened it meanwhile, or it was open
-        return false;
     }
 
     private Extras extras() {
@@ -220,7 +220,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         }
         SendResult r = mb.trySend(message);
         if (r == SendResult.OK) {
-            if (state == TERMINATED) { // the offer was fenced in published(): see the notes
+            if (state == TERMINATED) { // the offer's claim (a CAS) was a full fence: see the notes
                 drainLeftovers();
             }
             return r;
@@ -303,9 +303,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
 
     /** Graceful: no new messages, the queued ones are still handled, then the actor stops. */
     void closeMailbox() {
-        if (shutMailbox()) {
-            loop.schedule(); // to see the end (a schedule before start() is harmless: start finds wip taken)
-        }
+        shutMailbox();
     }
 
     // ------------------------------------------------------------------ ActorContext (actor thread)
@@ -453,7 +451,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
             x.stopCause = throwable;
         }
         state = STOPPING;
-        shutMailbox(); // the loop has ended: nothing to schedule
+        shutMailbox();
         onComplete();
     }
 
@@ -676,7 +674,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         }
         state = STOPPING;
         paused = false; // drain the rest to dead letters
-        shutMailbox(); // on the turn: the loop looks for the end before it leaves
+        shutMailbox();
     }
 
     int depth() {
