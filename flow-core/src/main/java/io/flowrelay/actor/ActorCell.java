@@ -49,12 +49,12 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
      *              the loop's wip after its claim (CAS).
      *
      * Written only on the actor's turn (the loop thread of the moment, serialised by the loop's wip):
-     *   behavior, incarnation, paused; in Extras restartGen, budget, deferred; the loop's processed
+     *   behavior, incarnation; in Extras restartGen, paused, budget, deferred; the loop's processed
      *   count (CountingLoop, published per turn: no per-message write lands on this object, whose
      *   mailbox and state every tell reads).
      * Written by any thread:
-     *   system   — system messages (Stop, Resume, RestartAll, ChildFailed, Watched); the loop polls
-     *              them before mailbox messages, also while paused.
+     *   systemQueue (in Extras) — system messages (Stop, Resume, RestartAll, ChildFailed, Watched);
+     *              the loop polls them before mailbox messages, also while paused.
      *   state    — RUNNING -> STOPPING (by the actor's turn) / -> TERMINATED (by onComplete).
      *   extras   — CAS null -> Extras (the rarely used parts; see Extras).
      *   watchers, children — concurrent maps (in Extras).
@@ -84,14 +84,11 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     final ActorOptions options;
     private volatile BufferedChannel<Object> mailbox; // null until the first tell (see the notes)
     private final ActorLoop loop;
-    // created on first use (CAS null -> value), so that an idle actor holds none of them
-    private volatile ConcurrentLinkedQueue<Object> systemQueue;
-    private volatile Extras extras; // what most actors never need (see Extras)
+    private volatile Extras extras; // what most actors never need, made on first use (see Extras)
 
     // actor-turn state
     private Behavior<M> behavior;
     private Actor<M> incarnation;
-    boolean paused;
 
     private volatile int state;
 
@@ -175,9 +172,9 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         return x != null ? x : Lazy.get(EXTRAS, this, Extras::new);
     }
 
-    /** The system queue, or {@code null} if no system message ever came (the loop reads it). */
-    ConcurrentLinkedQueue<Object> systemQueue() {
-        return systemQueue;
+    /** What the loop reads per poll: {@code null} until some rarely used part was needed (see Extras). */
+    Extras extrasOrNull() {
+        return extras;
     }
 
     /** The children by name, created for the first child (any thread may spawn into it). */
@@ -291,7 +288,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     // ------------------------------------------------------------------ system messages (any thread)
 
     void enqueueSystem(Object msg) {
-        ConcurrentLinkedQueue<Object> q = Lazy.get(SYSTEM_QUEUE, this, ConcurrentLinkedQueue::new);
+        ConcurrentLinkedQueue<Object> q = Lazy.get(Extras.SYSTEM_QUEUE, extras(), ConcurrentLinkedQueue::new);
         q.offer(msg);
         loop.schedule();
     }
@@ -535,8 +532,9 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         if (m instanceof Stop) {
             stopSelf(null);
         } else if (m instanceof Resume r) {
-            if (paused && r.gen == extras().restartGen) {
-                paused = false;
+            Extras x = extras();
+            if (x.paused && r.gen == x.restartGen) {
+                x.paused = false;
                 create();
             }
         } else if (m instanceof RestartAll r) {
@@ -644,8 +642,9 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         }
         behavior = null;
         incarnation = null;
-        paused = true; // the loop takes no mailbox message until Resume
-        int gen = ++extras().restartGen;
+        Extras x = extras();
+        x.paused = true; // the loop takes no mailbox message until Resume
+        int gen = ++x.restartGen;
         Resume resume = new Resume(gen);
         if (ending.isEmpty()) {
             resumeAfter(resume, delayNanos);
@@ -673,7 +672,10 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
             extras().stopCause = cause;
         }
         state = STOPPING;
-        paused = false; // drain the rest to dead letters
+        Extras x = extras;
+        if (x != null) {
+            x.paused = false; // drain the rest to dead letters
+        }
         shutMailbox();
     }
 
@@ -764,30 +766,41 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     /**
      * The parts of an actor that most actors never use, in one object made on first use (CAS
      * null -> Extras), so that an idle actor pays one reference for all of them (T7: the cell went
-     * from 112 to 64 bytes). Made by: a child spawn, a watch, termination(), path(), a drop or
-     * dead letter (a failed message is one), a restart, a stop with a cause, the actor's end.
+     * from 112 to 64 bytes, then to 56 with the system queue and the paused flag in here). Made by: a
+     * child spawn, a watch, termination(), path(), a drop or dead letter (a failed message is one),
+     * a system message (a stop from outside the actor is one), a restart, a stop with a cause, the
+     * actor's end.
      *
      * Who writes what:
      *   children, watchers, termination — CAS null -> value (Lazy), any thread; termination is
      *     swapped to ENDED by onComplete, which makes the Extras itself if nobody did (one object
      *     per ending actor), so that the CAS and the swap meet on the one field as before.
+     *   systemQueue — CAS null -> queue (Lazy) by the first system message, any thread; the loop
+     *     reads it per poll through the cell's extras field (both volatile: a sender installs the
+     *     Extras, then the queue, then offers, then bumps the loop's wip; the loop takes its wip to 0
+     *     before its last look, so one of the two sees the other, as with the mailbox).
      *   dropped, deadLettered — getAndAdd, any thread.
      *   path — a racy cache of an immutable String.
-     *   restartGen, budget, deferred, stopCause — the actor's turn only (stopCause is read by
-     *     others only after the termination future completed, or racily for a dead letter's cause).
+     *   restartGen, paused, budget, deferred, stopCause — the actor's turn only (stopCause is read
+     *     by others only after the termination future completed, or racily for a dead letter's
+     *     cause). paused: a restart's backoff; the loop takes no mailbox message while it is set,
+     *     system messages still come.
      */
     static final class Extras {
         String path;
+        volatile ConcurrentLinkedQueue<Object> systemQueue; // system messages (Stop, Resume, RestartAll, ChildFailed, Watched)
         volatile ActorNames children;
         volatile Map<ActorCell<?>, Object> watchers;
         volatile CompletableFuture<Void> termination; // ENDED once the actor has ended
         volatile long dropped;
         volatile long deadLettered;
         int restartGen;
+        boolean paused;
         RestartBudget budget; // created at the first restart
         Throwable stopCause;
         List<Watched> deferred; // watch signals that came while a restart was pending
 
+        static final VarHandle SYSTEM_QUEUE;
         static final VarHandle DROPPED;
         static final VarHandle DEAD_LETTERED;
         static final VarHandle CHILDREN;
@@ -797,6 +810,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
         static {
             try {
                 MethodHandles.Lookup l = MethodHandles.lookup();
+                SYSTEM_QUEUE = l.findVarHandle(Extras.class, "systemQueue", ConcurrentLinkedQueue.class);
                 DROPPED = l.findVarHandle(Extras.class, "dropped", long.class);
                 DEAD_LETTERED = l.findVarHandle(Extras.class, "deadLettered", long.class);
                 CHILDREN = l.findVarHandle(Extras.class, "children", ActorNames.class);
@@ -809,14 +823,12 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
     }
 
     private static final VarHandle MAILBOX;
-    private static final VarHandle SYSTEM_QUEUE;
     private static final VarHandle EXTRAS;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             MAILBOX = l.findVarHandle(ActorCell.class, "mailbox", BufferedChannel.class);
-            SYSTEM_QUEUE = l.findVarHandle(ActorCell.class, "systemQueue", ConcurrentLinkedQueue.class);
             EXTRAS = l.findVarHandle(ActorCell.class, "extras", Extras.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);

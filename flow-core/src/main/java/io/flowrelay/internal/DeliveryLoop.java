@@ -47,12 +47,11 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
      *              refused the queue's task, by whoever holds the loop); only run() decrements it. While
      *              wip != 0 exactly one run() is scheduled or running: it alone touches downstream.
      * requested  — request() adds (CAS, capped), run() subtracts what it delivered (CAS, floored),
-     *              cancel() swaps in Demand.CANCELLED. Never changes again once CANCELLED.
-     * badRequest — CAS null -> error by request(n <= 0), or null -> CANCELLED_PLAINLY by
-     *              cancel(), before either cancels the demand: the first of the two decides
-     *              whether the end is an error (RS 3.9) or silent; a request(n <= 0) after a
-     *              cancel is a no-op (RS 3.6). Read by run() after it sees CANCELLED (the
-     *              getAndSet of Demand.cancel orders the two).
+     *              cancel() CASes in Demand.CANCELLED, a request(n <= 0) a mark of n (RS 3.9):
+     *              negative is ended, and never changes again. The first of the two decides
+     *              whether the end is silent or an error; a request(n <= 0) after a cancel is a
+     *              no-op (RS 3.6). run() makes the error from the mark (Demand.endError): one
+     *              field, no second one for why the subscription ended.
      * phase      — only run() reads and writes it (and rejected(), which owns wip when it runs).
      * (ForkJoinTask) — the loop is its own task on a ForkJoinPool (a pool wraps a plain Runnable
      *              in a new task per submit; a separate reusable task cost 24 bytes per loop, per
@@ -64,7 +63,9 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
      *              shutdownNow() still drops a queued turn (the loop then never runs again, as
      *              with any task it drops). On JDK 21+ a submission from outside the pool also
      *              sets a bit in the task's status word: one atomic write per wake-up.
-     * downstream — set in the constructor, nulled by run() when it finishes (RS 3.13).
+     * downstream — set in the constructor, nulled by run() when it finishes (RS 3.13), after the
+     *              terminal signal and onFinished(): up to then a hook may read it
+     *              (heldSubscriber()), as ActorLoop reads its cell there instead of a field of its own.
      * inline     — acquireInline() takes wip 0 -> 1 like a producer that would submit the loop,
      *              but runs no turn: its caller delivers on its own thread, then releaseInline()
      *              gives wip back like a leaving run (the same missed count and re-check), and
@@ -83,9 +84,6 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
     private static final int NEW = 0;
     private static final int SUBSCRIBED = 1;
     private static final int FINISHED = 2;
-
-    /** In {@code badRequest}: the subscription was cancelled by {@link #cancel()}, not by a bad request. */
-    private static final Throwable CANCELLED_PLAINLY = new Throwable("cancelled by the subscriber");
 
     /** How long an idle loop on a ForkJoinPool spins for a next item before it leaves its thread (see idleSpin). */
     private static final long IDLE_SPIN_NANOS = 50_000L;
@@ -109,7 +107,6 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
     private final int batch;
     private Flow.Subscriber<? super T> downstream;
     private int phase;
-    private volatile Throwable badRequest;
 
     private volatile long requested;
     private volatile int wip;
@@ -248,12 +245,12 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
     public final void request(long n) {
         if (n <= 0L) {
             // RS 3.9, but only before a cancel: after it, request is a no-op (RS 3.6)
-            if (BAD_REQUEST.compareAndSet(this, null, Demand.badRequest(n)) && Demand.cancel(REQUESTED, this)) {
+            if (Demand.endWithBadRequest(REQUESTED, this, n)) {
                 schedule();
             }
             return;
         }
-        if (Demand.add(REQUESTED, this, n) != Demand.CANCELLED) {
+        if (Demand.add(REQUESTED, this, n) >= 0L) {
             if (wip == 0 && !spinsWhenIdle() && !isExhausted() && !hasMoreBeforeLeaving()) {
                 return; // an idle loop with nothing to deliver: see spinsWhenIdle
             }
@@ -263,15 +260,14 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
 
     @Override
     public final void cancel() {
-        BAD_REQUEST.compareAndSet(this, null, CANCELLED_PLAINLY); // a later request(n <= 0) must not turn this into an error
-        if (Demand.cancel(REQUESTED, this)) { // RS 3.5, 3.7: idempotent
+        if (Demand.cancel(REQUESTED, this)) { // RS 3.5, 3.7: idempotent; a later request(n <= 0) stays a no-op
             schedule();
         }
     }
 
     /** {@code true} once cancelled, by the subscriber or by a failure in delivery. */
     public final boolean cancelled() {
-        return requested == Demand.CANCELLED;
+        return requested < 0L; // ended: a cancel or a bad request (Demand)
     }
 
     /** Where the loop runs. */
@@ -386,8 +382,8 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
     }
 
     /**
-     * The subscriber, for the holder of the loop ({@link #acquireInline}) only: while it holds
-     * the loop, the subscriber cannot change or go.
+     * The subscriber, for the holder of the loop ({@link #acquireInline}) and for the loop's own
+     * hooks (a run holds the loop): while it is held, the subscriber cannot change or go.
      */
     public final Flow.Subscriber<? super T> heldSubscriber() {
         return downstream;
@@ -405,7 +401,7 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
      */
     public final boolean deliverInline(T item) {
         Flow.Subscriber<? super T> a = downstream;
-        if (a == null || requested == Demand.CANCELLED) {
+        if (a == null || requested < 0L) {
             return false;
         }
         try {
@@ -438,7 +434,7 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
             // delivers inline): the run it would cost finds nothing, and while it is queued or
             // spinning the producer cannot take the loop again.
             long r = requested;
-            if (r == Demand.CANCELLED || isExhausted() || (r > 0L && hasMore())) {
+            if (r < 0L || isExhausted() || (r > 0L && hasMore())) {
                 submit();
                 return;
             }
@@ -472,10 +468,9 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
         boolean maySpin = false; // after a delivery only (a turn that found nothing expects nothing), once per empty stretch
         for (;;) {
             long r = requested;
-            if (r == Demand.CANCELLED) {
+            if (r < 0L) { // ended: a cancel, or a bad request (its error)
                 reportTurn(turn);
-                Throwable bad = badRequest;
-                finish(a, bad == CANCELLED_PLAINLY ? null : bad);
+                finish(a, Demand.endError(r));
                 return;
             }
             long e = deliverSome(a, Math.min(r, budget), turn);
@@ -550,7 +545,7 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
                 return -1L;
             }
             e++;
-            if (requested == Demand.CANCELLED) {
+            if (requested < 0L) {
                 break; // cancelled inside onNext (or a bad request): the caller runs the end
             }
         }
@@ -689,7 +684,6 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
     /** Delivers the terminal signal (if {@code signal}) once and drops the subscriber. wip stays non-zero forever. */
     private void finish(Flow.Subscriber<? super T> a, Throwable error, boolean signal) {
         phase = FINISHED;
-        downstream = null; // RS 3.13
         try {
             if (signal) {
                 if (error != null) {
@@ -701,7 +695,11 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
         } catch (Throwable ignored) {
             // RS 2.13: a terminal signal that throws has nowhere left to go
         } finally {
-            onFinished();
+            try {
+                onFinished();
+            } finally {
+                downstream = null; // RS 3.13; after the hooks, which may reach their state through it (ActorLoop)
+            }
         }
     }
 
@@ -755,14 +753,12 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
 
     private static final VarHandle REQUESTED;
     private static final VarHandle WIP;
-    private static final VarHandle BAD_REQUEST;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             REQUESTED = l.findVarHandle(DeliveryLoop.class, "requested", long.class);
             WIP = l.findVarHandle(DeliveryLoop.class, "wip", int.class);
-            BAD_REQUEST = l.findVarHandle(DeliveryLoop.class, "badRequest", Throwable.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

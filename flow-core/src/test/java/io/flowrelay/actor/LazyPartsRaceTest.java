@@ -109,11 +109,40 @@ class LazyPartsRaceTest {
         ActorTestKit.await(started, "the first turn");
         ActorCell<?> cell = (ActorCell<?>) ref;
         assertNull(cell.mailbox(), "a mailbox before any message");
+        assertNull(cell.extrasOrNull(), "the rarely used parts (system queue, restart state) before any need");
         assertEquals(0, ref.stats().depth());
         assertEquals(SendResult.OK, ref.tell("m"));
         assertNotNull(cell.mailbox());
         ActorTestKit.waitUntil(() -> ref.stats().processed() == 1L, "the first message counted as processed");
         assertEquals(1, handled.get());
+        assertNull(cell.extrasOrNull(), "a handled message needs none of them");
+    }
+
+    @Test
+    void anActorStoppedFromOutsideDuringItsRestartBackoffEndsAtOnceAndDeadLettersWhatWaited() {
+        DeadLetterCollector dead = ActorTestKit.deadLetters(system);
+        List<String> handled = java.util.Collections.synchronizedList(new ArrayList<>());
+        ActorRef<String> ref = system.spawn("backing-off", () -> (ctx, m) -> {
+            if (m.equals("fail")) {
+                throw new IllegalStateException("boom");
+            }
+            handled.add(m);
+            return Behaviors.same();
+        }, ActorOptions.defaults().supervision(SupervisorStrategy.restart()
+                .withBackoff(Duration.ofSeconds(60), Duration.ofSeconds(60))));
+        assertEquals(SendResult.OK, ref.tell("fail"));
+        // the failed message is dead-lettered while its turn handles the failure; the stop below, a
+        // system message, is polled only after that turn has paused the actor for the backoff
+        dead.await(DeadLetterCollector.of(ref, DeadLetter.Reason.FAILED), 1);
+        assertEquals(SendResult.OK, ref.tell("a"));
+        assertEquals(SendResult.OK, ref.tell("b"));
+        long t0 = System.nanoTime();
+        ((ActorCell<?>) ref).stop();
+        ActorTestKit.awaitTerminated(ref);
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(30).toNanos(), "ended without waiting out the backoff");
+        List<DeadLetter> stopped = dead.await(DeadLetterCollector.of(ref, DeadLetter.Reason.STOPPED), 2);
+        assertEquals(List.of("a", "b"), List.of(stopped.get(0).message(), stopped.get(1).message()));
+        assertEquals(List.of(), handled, "nothing handled by a paused actor");
     }
 
     @Test

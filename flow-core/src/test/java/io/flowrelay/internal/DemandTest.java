@@ -37,6 +37,10 @@ class DemandTest {
         boolean cancel() {
             return Demand.cancel(REQUESTED, this);
         }
+
+        boolean badRequest(long n) {
+            return Demand.endWithBadRequest(REQUESTED, this, n);
+        }
     }
 
     @Test
@@ -126,6 +130,78 @@ class DemandTest {
             });
             assertEquals(1, winners.get());
             assertEquals(Demand.CANCELLED, h.requested);
+        }
+    }
+
+    @Test
+    void aBadRequestEndsTheDemandWithAMarkThatGivesBackItsValue() {
+        for (long n : new long[]{0L, -1L, -3L, -42L, Integer.MIN_VALUE, Long.MIN_VALUE + 3L}) {
+            Holder h = new Holder();
+            h.add(7L);
+            assertTrue(h.badRequest(n));
+            long r = h.requested;
+            assertTrue(r < 0L && r != Demand.CANCELLED, "ended, and not as a cancel: " + r);
+            IllegalArgumentException e = Demand.endError(r);
+            assertTrue(e.getMessage().contains("3.9") && e.getMessage().endsWith("got " + n), e.getMessage());
+            assertEquals(r, h.add(10L), "nothing is added once ended");
+            assertEquals(r, h.produced(1L));
+            assertFalse(h.cancel(), "a cancel after the bad request changes nothing (the first decides)");
+            assertFalse(h.badRequest(-1L));
+            assertEquals(r, h.requested);
+        }
+    }
+
+    @Test
+    void theLowestLongsShareTheLowestMarkWhichReadsBackAsLongMinValue() {
+        for (long n : new long[]{Long.MIN_VALUE, Long.MIN_VALUE + 1L, Long.MIN_VALUE + 2L}) {
+            Holder h = new Holder();
+            assertTrue(h.badRequest(n));
+            assertEquals(Long.MIN_VALUE + 1L, h.requested, "above CANCELLED");
+            assertTrue(Demand.endError(h.requested).getMessage().endsWith("got " + Long.MIN_VALUE));
+        }
+    }
+
+    @Test
+    void aCancelBeforeABadRequestKeepsTheEndSilent() {
+        Holder h = new Holder();
+        h.add(Long.MAX_VALUE);
+        assertTrue(h.cancel());
+        assertFalse(h.badRequest(0L), "RS 3.6: a request after the cancel is a no-op");
+        assertEquals(Demand.CANCELLED, h.requested);
+        assertEquals(null, Demand.endError(h.requested));
+    }
+
+    @Test
+    void onlyEndedValuesHaveAnEndErrorAndOnlyBadRequestsAMark() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Demand.endError(0L));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Demand.endError(5L));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new Holder().badRequest(1L));
+    }
+
+    @Test
+    void exactlyOneOfRacingCancelsAndBadRequestsEndsTheDemand() {
+        for (int round = 0; round < 300; round++) {
+            Holder h = new Holder();
+            h.add(1L);
+            java.util.concurrent.atomic.AtomicInteger winners = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger badWon = new java.util.concurrent.atomic.AtomicInteger();
+            Race.race(4, i -> {
+                boolean won = (i & 1) == 0 ? h.cancel() : h.badRequest(-i);
+                if (won) {
+                    winners.incrementAndGet();
+                    if ((i & 1) != 0) {
+                        badWon.set(i);
+                    }
+                }
+                h.add(5L);
+            });
+            assertEquals(1, winners.get());
+            long r = h.requested;
+            if (badWon.get() != 0) {
+                assertTrue(Demand.endError(r).getMessage().endsWith("got " + -badWon.get()));
+            } else {
+                assertEquals(Demand.CANCELLED, r);
+            }
         }
     }
 }

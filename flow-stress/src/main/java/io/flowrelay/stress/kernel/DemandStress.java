@@ -7,6 +7,7 @@ import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.JJ_Result;
 import org.openjdk.jcstress.infra.results.JJJ_Result;
 import org.openjdk.jcstress.infra.results.J_Result;
 import org.openjdk.jcstress.infra.results.ZZJ_Result;
@@ -19,8 +20,9 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
  * {@link Demand}: the one place where demand arithmetic lives. Every race between request (add),
- * delivery (produced) and cancel keeps the books: nothing added is lost, the floor is zero,
- * unbounded stays unbounded (RS 3.17) and cancelled stays cancelled (RS 3.6, 3.7).
+ * delivery (produced), cancel and a bad request keeps the books: nothing added is lost, the floor
+ * is zero, unbounded stays unbounded (RS 3.17), and an ended subscription (a cancel, or the mark
+ * of a non-positive request, RS 3.9) stays ended, the first of the two deciding which (RS 3.6, 3.7).
  */
 public final class DemandStress {
 
@@ -48,6 +50,10 @@ public final class DemandStress {
 
         boolean demandCancel() {
             return Demand.cancel(REQUESTED, this);
+        }
+
+        boolean demandBadRequest(long n) {
+            return Demand.endWithBadRequest(REQUESTED, this, n);
         }
 
         static final VarHandle REQUESTED;
@@ -245,6 +251,66 @@ public final class DemandStress {
         @Arbiter
         public void arbiter(J_Result r) {
             r.r1 = requested;
+        }
+    }
+
+    @JCStressTest
+    @Description("Cancel races request(-3) (RS 3.6, 3.9): exactly one ends the subscription, and the end is the winner's.")
+    @Outcome(id = "true, false, -9223372036854775808", expect = ACCEPTABLE, desc = "cancel first: a silent end")
+    @Outcome(id = "false, true, -4", expect = ACCEPTABLE, desc = "the bad request first: its mark (n - 1), an error end")
+    @Outcome(expect = FORBIDDEN, desc = "both or neither ended it, or the end is not the winner's")
+    @State
+    public static class CancelVsBadRequest extends Field {
+        public CancelVsBadRequest() {
+            super(5L);
+        }
+
+        @Actor
+        public void cancel(ZZJ_Result r) {
+            r.r1 = demandCancel();
+        }
+
+        @Actor
+        public void badRequest(ZZJ_Result r) {
+            r.r2 = demandBadRequest(-3L);
+        }
+
+        @Arbiter
+        public void arbiter(ZZJ_Result r) {
+            r.r3 = requested;
+        }
+    }
+
+    @JCStressTest
+    @Description("request(0) races request(3) and produced(2) on demand 5: the end's mark stays; neither revives the subscription.")
+    @Outcome(id = "5, -1", expect = ACCEPTABLE, desc = "the add came first (5 seen), then the bad request ended it")
+    @Outcome(id = "-1, -1", expect = ACCEPTABLE, desc = "the bad request first; the add saw the end and did nothing")
+    @Outcome(id = "3, -1", expect = ACCEPTABLE, desc = "produced, then the add (3 seen), then the end")
+    @Outcome(expect = FORBIDDEN, desc = "an add or a delivery overwrote the end")
+    @State
+    public static class BadRequestVsAddAndProduced extends Field {
+        public BadRequestVsAddAndProduced() {
+            super(5L);
+        }
+
+        @Actor
+        public void badRequest() {
+            demandBadRequest(0L);
+        }
+
+        @Actor
+        public void request(JJ_Result r) {
+            r.r1 = demandAdd(3);
+        }
+
+        @Actor
+        public void deliver() {
+            demandProduced(2);
+        }
+
+        @Arbiter
+        public void arbiter(JJ_Result r) {
+            r.r2 = requested;
         }
     }
 }
