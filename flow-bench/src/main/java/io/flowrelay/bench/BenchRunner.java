@@ -213,13 +213,15 @@ public final class BenchRunner {
     private void footprintCase(String id, String subject, boolean ours, int n, Footprint.Result r) {
         Scenarios.Case c = new Scenarios.Case(id, "T7", "footprint", subject, ours, Scenarios.Kind.THROUGHPUT, n, n, null, null);
         record(c, "bytes-per-idle-actor", "B", r.bytesPerActor());
+        record(c, "own-bytes-per-idle-actor", "B", r.ownBytesPerActor()); // a reference: without the caller's name and factory
         record(c, "spawn-seconds", "s", r.spawnSeconds());
         record(c, "all-started-seconds", "s", r.startedSeconds());
         record(c, "cold-spawn-seconds", "s", r.coldSpawnSeconds());
         // the target is for 1M actors: scale a quick run's time linearly
         record(c, "spawn-1M-seconds", "s", r.spawnSeconds() * 1_000_000 / n);
-        log.printf("  %-44s %8.1f B retained per idle actor; spawned in %.3f s (cold round: %.3f s), all started after %.3f s%n",
-                subject, r.bytesPerActor(), r.spawnSeconds(), r.coldSpawnSeconds(), r.startedSeconds());
+        log.printf("  %-44s %8.1f B retained per idle actor (%.1f B without the caller's name and factory); spawned in %.3f s"
+                        + " (cold round: %.3f s), all started after %.3f s%n",
+                subject, r.bytesPerActor(), r.ownBytesPerActor(), r.spawnSeconds(), r.coldSpawnSeconds(), r.startedSeconds());
     }
 
     private void allocation() throws Exception {
