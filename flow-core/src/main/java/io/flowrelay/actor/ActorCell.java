@@ -776,9 +776,10 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, Flow.Subscribe
      *     swapped to ENDED by onComplete, which makes the Extras itself if nobody did (one object
      *     per ending actor), so that the CAS and the swap meet on the one field as before.
      *   systemQueue — CAS null -> queue (Lazy) by the first system message, any thread; the loop
-     *     reads it per poll through the cell's extras field (both volatile: a sender installs the
-     *     Extras, then the queue, then offers, then bumps the loop's wip; the loop takes its wip to 0
-     *     before its last look, so one of the two sees the other, as with the mailbox).
+     *     reads it per poll through the cell's extras field (both volatile). A sender installs the
+     *     Extras, then the queue, offers, then schedules the loop: its getAndAdd on wip either
+     *     starts a turn or counts as a miss that the running turn must go round for, so the
+     *     message is always looked at; no Dekker re-check is needed for it.
      *   dropped, deadLettered — getAndAdd, any thread.
      *   path — a racy cache of an immutable String.
      *   restartGen, paused, budget, deferred, stopCause — the actor's turn only (stopCause is read

@@ -27,8 +27,10 @@ final class ActorLoop extends CountingLoop {
 
     /**
      * The actor: the loop's subscriber, read there rather than kept in a field of its own (T7: the
-     * loop is 56 bytes, not 64). Every hook below runs on a turn, which holds the loop, and before
-     * the kernel drops the subscriber (after onFinished).
+     * loop is 56 bytes, not 64). Every hook but one runs on a turn, which holds the loop, before
+     * the kernel drops the subscriber (after onFinished), and finds it set. The exception is
+     * hasMoreBeforeLeaving: a leaving turn calls it after its wip went to 0, and by then another
+     * thread may have taken the loop and ended it: {@code null} there means the loop is over.
      */
     private ActorCell<?> cell() {
         return (ActorCell<?>) heldSubscriber();
@@ -62,7 +64,10 @@ final class ActorLoop extends CountingLoop {
 
     @Override
     protected boolean hasMoreBeforeLeaving() {
-        ActorCell<?> c = cell();
+        ActorCell<?> c = cell(); // after wip went to 0: see cell()
+        if (c == null) {
+            return false; // another turn ended the loop meanwhile: nothing is left to run
+        }
         ActorCell.Extras x = c.extrasOrNull();
         if (systemDecides(x)) {
             return hasSystemMessage(x);

@@ -289,7 +289,7 @@ final class StageProcessor<I, O> implements Flow.Processor<I, O> {
                 overtaken = true; // emitted from inside an inline delivery: queued, and we stop fusing (see the notes)
             } else {
                 long r;
-                if (fusedRoom == 0L && (r = fused.requested()) > fusedCount) { // CANCELLED is negative
+                if (fusedRoom == 0L && (r = fused.requested()) > fusedCount) { // an ended demand is negative
                     fusedRoom = r - fusedCount; // asked for since we took it
                 }
                 if (fusedRoom != 0L && deliverFused(item)) {

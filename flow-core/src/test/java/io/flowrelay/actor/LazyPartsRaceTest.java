@@ -118,6 +118,24 @@ class LazyPartsRaceTest {
         assertNull(cell.extrasOrNull(), "a handled message needs none of them");
     }
 
+    /**
+     * A turn that leaves takes its wip to 0 and then re-checks its sources; meanwhile another
+     * thread may run a whole turn that ends the actor, and the kernel drops the loop's subscriber
+     * (the cell, which the actor's loop reads instead of a field of its own). The late re-check
+     * must then answer "nothing left", not throw.
+     */
+    @Test
+    void aLeavingTurnsLateReCheckAfterTheActorEndedFindsNothingAndDoesNotThrow() throws Exception {
+        ActorRef<String> ref = system.spawn("ended", () -> (ctx, m) -> Behaviors.stopped());
+        assertEquals(SendResult.OK, ref.tell("stop"));
+        ActorTestKit.awaitTerminated(ref);
+        java.lang.reflect.Field f = ActorCell.class.getDeclaredField("loop");
+        f.setAccessible(true);
+        ActorLoop loop = (ActorLoop) f.get(ref);
+        assertNull(loop.heldSubscriber(), "the kernel dropped the subscriber when the loop finished (RS 3.13)");
+        org.junit.jupiter.api.Assertions.assertFalse(loop.hasMoreBeforeLeaving());
+    }
+
     @Test
     void anActorStoppedFromOutsideDuringItsRestartBackoffEndsAtOnceAndDeadLettersWhatWaited() {
         DeadLetterCollector dead = ActorTestKit.deadLetters(system);
