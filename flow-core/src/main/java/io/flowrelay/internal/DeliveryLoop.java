@@ -383,7 +383,9 @@ public abstract class DeliveryLoop<T> extends ForkJoinTask<Void> implements Flow
 
     /**
      * The subscriber, for the holder of the loop ({@link #acquireInline}) and for the loop's own
-     * hooks (a run holds the loop): while it is held, the subscriber cannot change or go.
+     * hooks (a run holds the loop): while it is held, the subscriber cannot change or go. The one
+     * hook a run calls after it let go of the loop, the last re-check of
+     * {@link #hasMoreBeforeLeaving()}, may find {@code null}: another run ended the loop meanwhile.
      */
     public final Flow.Subscriber<? super T> heldSubscriber() {
         return downstream;
